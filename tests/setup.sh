@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what the tests and the QEMU boot need on a fresh Debian 12 machine
+# (run as root). Each part of the tree lists its own needs in tests/deps/:
+#   debian-*.txt  Debian packages, one per line
+#   pip-*.txt     PyPI packages, one per line
+#   cargo-*.txt   crates.io binaries, one per line ("crate" or "crate@version")
+# Anything already installed is skipped, so running it twice costs little.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+deps="$here/deps"
+
+want_debs=()
+for f in "$deps"/debian-*.txt; do
+  [ -e "$f" ] || continue
+  while read -r pkg _; do
+    [ -n "$pkg" ] && [ "${pkg#\#}" = "$pkg" ] || continue
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || want_debs+=("$pkg")
+  done < "$f"
+done
+if [ ${#want_debs[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${want_debs[@]}"
+fi
+
+for f in "$deps"/pip-*.txt; do
+  [ -e "$f" ] || continue
+  grep -vE '^\s*(#|$)' "$f" | while read -r pkg; do
+    python3 -m pip show "${pkg%%[=<>]*}" >/dev/null 2>&1 || python3 -m pip install -q "$pkg"
+  done
+done
+
+for f in "$deps"/cargo-*.txt; do
+  [ -e "$f" ] || continue
+  grep -vE '^\s*(#|$)' "$f" | while read -r spec; do
+    bin=${spec%%@*}
+    command -v "$bin" >/dev/null 2>&1 || cargo install -q --locked "$spec"
+  done
+done
+
+# The Rust toolchain and the x86_64-unknown-none target come from
+# rust-toolchain.toml; asking rustup once here installs whatever is missing.
+(cd "$here/.." && rustup show active-toolchain >/dev/null)
