@@ -1,4 +1,21 @@
 //! Pure kernel logic, free of hardware: it builds for `x86_64-unknown-none`
 //! inside the kernel and for the host, where its unit tests run.
+//!
+//! Design principles:
+//! - No hardware access, no `unsafe`, no heap: every table is a fixed-size
+//!   array sized by [`molt_abi::endpoint::MAX_PROCS`] or a constant, so the
+//!   kernel can embed these types in statics.
+//! - Everything that comes from outside the kernel (ELF images, the boot
+//!   archive, the manifest, system-call arguments) is validated here and
+//!   refused with an error; no input can make this crate panic.
+//! - Mechanism only: the kernel asks, this crate decides and keeps the
+//!   bookkeeping; the kernel does the copying and the context switches.
+//! - Feature `std` adds the host-side writers (boot archive, manifest
+//!   compiler) used by the `molt` build tool.
 #![cfg_attr(not(any(test, feature = "std")), no_std)]
 #![forbid(unsafe_code)]
+
+pub mod frame;
+
+#[cfg(test)]
+mod testrng;
