@@ -15,6 +15,8 @@
 #![cfg_attr(not(any(test, feature = "std")), no_std)]
 #![forbid(unsafe_code)]
 
+mod bytes;
+pub mod elf;
 pub mod frame;
 
 #[cfg(test)]

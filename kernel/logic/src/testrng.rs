@@ -19,7 +19,6 @@ impl Rng {
         self.next() % n
     }
 
-    #[allow(dead_code)]
     pub fn fill(&mut self, buf: &mut [u8]) {
         for b in buf {
             *b = self.next() as u8;
