@@ -15,6 +15,7 @@
 #![cfg_attr(not(any(test, feature = "std")), no_std)]
 #![forbid(unsafe_code)]
 
+pub mod bootfs;
 mod bytes;
 pub mod elf;
 pub mod frame;
