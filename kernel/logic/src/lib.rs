@@ -22,3 +22,4 @@ pub mod frame;
 
 #[cfg(test)]
 mod testrng;
+pub mod usercopy;
