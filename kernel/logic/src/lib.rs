@@ -19,6 +19,7 @@ pub mod bootfs;
 mod bytes;
 pub mod elf;
 pub mod frame;
+pub mod ipc;
 
 #[cfg(test)]
 mod testrng;
