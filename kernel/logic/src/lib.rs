@@ -20,6 +20,7 @@ mod bytes;
 pub mod elf;
 pub mod frame;
 pub mod ipc;
+pub mod sched;
 
 #[cfg(test)]
 mod testrng;
