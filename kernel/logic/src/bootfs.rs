@@ -93,7 +93,11 @@ impl<'a> Archive<'a> {
     /// Validates `bytes` as a boot archive.
     pub fn parse(bytes: &'a [u8]) -> Result<Archive<'a>, BootfsError> {
         if slice_at(bytes, 0, 8) != Some(&MAGIC[..]) {
-            return Err(if bytes.len() < 8 { BootfsError::Truncated } else { BootfsError::BadMagic });
+            return Err(if bytes.len() < 8 {
+                BootfsError::Truncated
+            } else {
+                BootfsError::BadMagic
+            });
         }
         let version = u32_at(bytes, 8).ok_or(BootfsError::Truncated)?;
         let count = u32_at(bytes, 12).ok_or(BootfsError::Truncated)?;
@@ -156,7 +160,11 @@ impl<'a> Archive<'a> {
         }
         let raw = self.raw_entry(index)?;
         let name = padded_name(raw.name)?;
-        let data = slice_at(self.bytes, usize::try_from(raw.offset).ok()?, usize::try_from(raw.length).ok()?)?;
+        let data = slice_at(
+            self.bytes,
+            usize::try_from(raw.offset).ok()?,
+            usize::try_from(raw.length).ok()?,
+        )?;
         Some((name, data))
     }
 
@@ -230,8 +238,13 @@ mod tests {
     use crate::testrng::Rng;
 
     fn sample() -> Vec<u8> {
-        write_archive(&[("init", b"\x7fELF init"), ("manifest", b"abc"), ("empty", b""), ("vfs", &[7u8; 1000])])
-            .unwrap()
+        write_archive(&[
+            ("init", b"\x7fELF init"),
+            ("manifest", b"abc"),
+            ("empty", b""),
+            ("vfs", &[7u8; 1000]),
+        ])
+        .unwrap()
     }
 
     #[test]
@@ -273,7 +286,10 @@ mod tests {
         let long = "x".repeat(33);
         assert_eq!(write_archive(&[(&long, b"")]), Err(BootfsError::BadName));
         assert!(write_archive(&[(&long[..32], b"")]).is_ok());
-        assert_eq!(write_archive(&[("a", b""), ("a", b"")]), Err(BootfsError::DuplicateName));
+        assert_eq!(
+            write_archive(&[("a", b""), ("a", b"")]),
+            Err(BootfsError::DuplicateName)
+        );
         let names: Vec<String> = (0..=MAX_ENTRIES).map(|i| format!("m{i}")).collect();
         let many: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
         assert_eq!(write_archive(&many), Err(BootfsError::TooManyEntries));
@@ -304,13 +320,31 @@ mod tests {
         check(&|b| b[entry(1)] = 0, BootfsError::BadName);
         check(&|b| b[entry(1) + 1] = 0xff, BootfsError::BadName);
         check(&|b| b[entry(1) + 31] = b'z', BootfsError::BadName);
-        check(&|b| b[entry(1)..entry(1) + 9].copy_from_slice(b"init\0\0\0\0\0"), BootfsError::DuplicateName);
+        check(
+            &|b| b[entry(1)..entry(1) + 9].copy_from_slice(b"init\0\0\0\0\0"),
+            BootfsError::DuplicateName,
+        );
         check(&|b| set_u64(b, entry(0) + 32, 3), BootfsError::Misaligned);
-        check(&|b| set_u64(b, entry(0) + 32, 8), BootfsError::DataOutOfBounds);
-        check(&|b| set_u64(b, entry(3) + 40, 1001), BootfsError::DataOutOfBounds);
-        check(&|b| set_u64(b, entry(3) + 40, u64::MAX), BootfsError::DataOutOfBounds);
-        check(&|b| set_u64(b, entry(3) + 32, u64::MAX - 7), BootfsError::DataOutOfBounds);
-        check(&|b| set_u64(b, entry(0) + 40, 100), BootfsError::DataOverlap);
+        check(
+            &|b| set_u64(b, entry(0) + 32, 8),
+            BootfsError::DataOutOfBounds,
+        );
+        check(
+            &|b| set_u64(b, entry(3) + 40, 1001),
+            BootfsError::DataOutOfBounds,
+        );
+        check(
+            &|b| set_u64(b, entry(3) + 40, u64::MAX),
+            BootfsError::DataOutOfBounds,
+        );
+        check(
+            &|b| set_u64(b, entry(3) + 32, u64::MAX - 7),
+            BootfsError::DataOutOfBounds,
+        );
+        check(
+            &|b| set_u64(b, entry(0) + 40, 100),
+            BootfsError::DataOverlap,
+        );
         check(
             &|b| {
                 let first = u64_at(b, entry(0) + 32).unwrap();

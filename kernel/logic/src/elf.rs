@@ -168,7 +168,11 @@ impl ElfImage {
 /// segments all lie in `[USER_MIN, user_limit)`.
 pub fn parse(image: &[u8], user_limit: u64) -> Result<ElfImage, ElfError> {
     let header = check_header(image)?;
-    let mut out = ElfImage { entry: header.entry, segments: [LoadSegment::default(); MAX_SEGMENTS], count: 0 };
+    let mut out = ElfImage {
+        entry: header.entry,
+        segments: [LoadSegment::default(); MAX_SEGMENTS],
+        count: 0,
+    };
     for i in 0..header.phnum {
         // In the file: checked by `check_header`.
         let ph = header.phoff + i * PHDR_SIZE;
@@ -184,7 +188,11 @@ pub fn parse(image: &[u8], user_limit: u64) -> Result<ElfImage, ElfError> {
             continue; // maps nothing
         }
         check_segment(&seg, image.len(), user_limit)?;
-        if out.segments().iter().any(|s| s.page_start() < seg.page_end() && seg.page_start() < s.page_end()) {
+        if out
+            .segments()
+            .iter()
+            .any(|s| s.page_start() < seg.page_end() && seg.page_start() < s.page_end())
+        {
             return Err(ElfError::SegmentsOverlap);
         }
         if out.count == MAX_SEGMENTS {
@@ -247,7 +255,11 @@ fn check_header(image: &[u8]) -> Result<Header, ElfError> {
         .ok()
         .and_then(|off| off.checked_add(phnum * PHDR_SIZE).map(|end| (off, end)));
     match table_end {
-        Some((off, end)) if end <= image.len() => Ok(Header { entry, phoff: off, phnum }),
+        Some((off, end)) if end <= image.len() => Ok(Header {
+            entry,
+            phoff: off,
+            phnum,
+        }),
         _ => Err(ElfError::ProgramHeadersOutOfFile),
     }
 }
@@ -277,7 +289,10 @@ fn check_segment(seg: &LoadSegment, image_len: usize, user_limit: u64) -> Result
         _ => return Err(ElfError::SegmentOutOfFile),
     }
     // The end, rounded up to a page, must not wrap either.
-    let page_end = seg.vaddr.checked_add(seg.memsz).and_then(|e| e.checked_add(PAGE - 1));
+    let page_end = seg
+        .vaddr
+        .checked_add(seg.memsz)
+        .and_then(|e| e.checked_add(PAGE - 1));
     if page_end.is_none() {
         return Err(ElfError::AddressOverflow);
     }
@@ -348,8 +363,18 @@ pub(crate) mod tests {
         assert_eq!(elf.entry, 0x20_1010);
         assert_eq!(elf.segments().len(), 3);
         let s = elf.segments()[2];
-        assert_eq!((s.vaddr, s.memsz, s.offset, s.filesz), (0x20_5500, 0x5000, 0x1500, 0x100));
-        assert_eq!(s.flags, SegmentFlags { readable: true, writable: true, executable: false });
+        assert_eq!(
+            (s.vaddr, s.memsz, s.offset, s.filesz),
+            (0x20_5500, 0x5000, 0x1500, 0x100)
+        );
+        assert_eq!(
+            s.flags,
+            SegmentFlags {
+                readable: true,
+                writable: true,
+                executable: false
+            }
+        );
         assert!(elf.segments()[0].flags.executable);
         assert_eq!((s.page_start(), s.page_end()), (0x20_5000, 0x20_b000));
         assert_eq!(s.file_bytes(&img).unwrap().len(), 0x100);
@@ -392,38 +417,106 @@ pub(crate) mod tests {
     fn segment_checks() {
         let rx = PF_R | PF_X;
         assert!(one((PT_LOAD, rx, 0, 0x1000, 0x100, 0x100), 0x1000).is_ok());
-        assert_eq!(one((PT_LOAD, rx, 0, 0x1000, 0x200, 0x100), 0x1000), Err(ElfError::FileSizeExceedsMemSize));
-        assert_eq!(one((PT_LOAD, rx, 0x2000, 0x1000, 0x200, 0x200), 0x1000), Err(ElfError::SegmentOutOfFile));
-        assert_eq!(one((PT_LOAD, rx, u64::MAX, 0x1000, 2, 2), 0x1000), Err(ElfError::SegmentOutOfFile));
-        assert_eq!(one((PT_LOAD, rx, 0, u64::MAX - 10, 0, 100), 0x1000), Err(ElfError::AddressOverflow));
-        assert_eq!(one((PT_LOAD, rx, 0, u64::MAX - 4096, 0, 100), 0x1000), Err(ElfError::AddressOverflow));
-        assert_eq!(one((PT_LOAD, rx, 0, 0xfff, 1, 1), 0xfff), Err(ElfError::SegmentOutsideUserSpace));
-        assert_eq!(one((PT_LOAD, rx, 0, 0, 1, 1), 0), Err(ElfError::SegmentOutsideUserSpace));
-        assert_eq!(one((PT_LOAD, rx, 0, LIMIT - 0x10, 0, 0x11), LIMIT - 0x10), Err(ElfError::SegmentOutsideUserSpace));
-        assert!(one((PT_LOAD, rx, 0, LIMIT - 0x10, 0, 0x10), LIMIT - 0x10).is_ok());
         assert_eq!(
-            one((PT_LOAD, rx, 0, 0xffff_8000_0000_0000, 0x10, 0x10), 0xffff_8000_0000_0000),
+            one((PT_LOAD, rx, 0, 0x1000, 0x200, 0x100), 0x1000),
+            Err(ElfError::FileSizeExceedsMemSize)
+        );
+        assert_eq!(
+            one((PT_LOAD, rx, 0x2000, 0x1000, 0x200, 0x200), 0x1000),
+            Err(ElfError::SegmentOutOfFile)
+        );
+        assert_eq!(
+            one((PT_LOAD, rx, u64::MAX, 0x1000, 2, 2), 0x1000),
+            Err(ElfError::SegmentOutOfFile)
+        );
+        assert_eq!(
+            one((PT_LOAD, rx, 0, u64::MAX - 10, 0, 100), 0x1000),
+            Err(ElfError::AddressOverflow)
+        );
+        assert_eq!(
+            one((PT_LOAD, rx, 0, u64::MAX - 4096, 0, 100), 0x1000),
+            Err(ElfError::AddressOverflow)
+        );
+        assert_eq!(
+            one((PT_LOAD, rx, 0, 0xfff, 1, 1), 0xfff),
             Err(ElfError::SegmentOutsideUserSpace)
         );
-        assert_eq!(one((PT_LOAD, PF_R | PF_W, 0, 0x1000, 0x100, 0x100), 0x1000), Err(ElfError::EntryNotExecutable));
-        assert_eq!(one((PT_LOAD, rx, 0, 0x1000, 0x100, 0x100), 0x1100), Err(ElfError::EntryNotExecutable));
-        assert_eq!(one((PT_LOAD, rx, 0, 0x1000, 0, 0), 0x1000), Err(ElfError::NoLoadSegments));
-        assert_eq!(one((PT_INTERP, PF_R, 0, 0, 0, 0), 0x1000), Err(ElfError::NeedsInterpreter));
-        assert_eq!(parse(&build(0x1000, &[], 0), LIMIT), Err(ElfError::NoLoadSegments));
+        assert_eq!(
+            one((PT_LOAD, rx, 0, 0, 1, 1), 0),
+            Err(ElfError::SegmentOutsideUserSpace)
+        );
+        assert_eq!(
+            one((PT_LOAD, rx, 0, LIMIT - 0x10, 0, 0x11), LIMIT - 0x10),
+            Err(ElfError::SegmentOutsideUserSpace)
+        );
+        assert!(one((PT_LOAD, rx, 0, LIMIT - 0x10, 0, 0x10), LIMIT - 0x10).is_ok());
+        assert_eq!(
+            one(
+                (PT_LOAD, rx, 0, 0xffff_8000_0000_0000, 0x10, 0x10),
+                0xffff_8000_0000_0000
+            ),
+            Err(ElfError::SegmentOutsideUserSpace)
+        );
+        assert_eq!(
+            one((PT_LOAD, PF_R | PF_W, 0, 0x1000, 0x100, 0x100), 0x1000),
+            Err(ElfError::EntryNotExecutable)
+        );
+        assert_eq!(
+            one((PT_LOAD, rx, 0, 0x1000, 0x100, 0x100), 0x1100),
+            Err(ElfError::EntryNotExecutable)
+        );
+        assert_eq!(
+            one((PT_LOAD, rx, 0, 0x1000, 0, 0), 0x1000),
+            Err(ElfError::NoLoadSegments)
+        );
+        assert_eq!(
+            one((PT_INTERP, PF_R, 0, 0, 0, 0), 0x1000),
+            Err(ElfError::NeedsInterpreter)
+        );
+        assert_eq!(
+            parse(&build(0x1000, &[], 0), LIMIT),
+            Err(ElfError::NoLoadSegments)
+        );
     }
 
     #[test]
     fn overlapping_and_too_many_segments() {
         let rx = PF_R | PF_X;
-        let same_page = [(PT_LOAD, rx, 0, 0x1000, 0x10, 0x10), (PT_LOAD, PF_R, 0, 0x1800, 0x10, 0x10)];
-        assert_eq!(parse(&build(0x1000, &same_page, 0x100), LIMIT), Err(ElfError::SegmentsOverlap));
-        let covering = [(PT_LOAD, rx, 0, 0x5000, 0x10, 0x10), (PT_LOAD, PF_R, 0, 0x1000, 0x10, 0x10000)];
-        assert_eq!(parse(&build(0x5000, &covering, 0x100), LIMIT), Err(ElfError::SegmentsOverlap));
-        let adjacent = [(PT_LOAD, rx, 0, 0x1000, 0x10, 0x1000), (PT_LOAD, PF_R, 0, 0x2000, 0x10, 0x10)];
+        let same_page = [
+            (PT_LOAD, rx, 0, 0x1000, 0x10, 0x10),
+            (PT_LOAD, PF_R, 0, 0x1800, 0x10, 0x10),
+        ];
+        assert_eq!(
+            parse(&build(0x1000, &same_page, 0x100), LIMIT),
+            Err(ElfError::SegmentsOverlap)
+        );
+        let covering = [
+            (PT_LOAD, rx, 0, 0x5000, 0x10, 0x10),
+            (PT_LOAD, PF_R, 0, 0x1000, 0x10, 0x10000),
+        ];
+        assert_eq!(
+            parse(&build(0x5000, &covering, 0x100), LIMIT),
+            Err(ElfError::SegmentsOverlap)
+        );
+        let adjacent = [
+            (PT_LOAD, rx, 0, 0x1000, 0x10, 0x1000),
+            (PT_LOAD, PF_R, 0, 0x2000, 0x10, 0x10),
+        ];
         assert!(parse(&build(0x1000, &adjacent, 0x100), LIMIT).is_ok());
-        let many: Vec<Ph> = (0..17).map(|i| (PT_LOAD, rx, 0, 0x1000 + i * 0x1000, 0x10, 0x10)).collect();
-        assert_eq!(parse(&build(0x1000, &many, 0x100), LIMIT), Err(ElfError::TooManySegments));
-        assert_eq!(parse(&build(0x1000, &many[..16], 0x100), LIMIT).unwrap().segments().len(), 16);
+        let many: Vec<Ph> = (0..17)
+            .map(|i| (PT_LOAD, rx, 0, 0x1000 + i * 0x1000, 0x10, 0x10))
+            .collect();
+        assert_eq!(
+            parse(&build(0x1000, &many, 0x100), LIMIT),
+            Err(ElfError::TooManySegments)
+        );
+        assert_eq!(
+            parse(&build(0x1000, &many[..16], 0x100), LIMIT)
+                .unwrap()
+                .segments()
+                .len(),
+            16
+        );
     }
 
     #[test]
@@ -450,7 +543,11 @@ pub(crate) mod tests {
             let mut img = base.clone();
             for _ in 0..rng.below(8) + 1 {
                 let i = rng.below(EHDR_SIZE as u64 + 4 * PHDR_SIZE as u64) as usize;
-                img[i] = if rng.below(3) == 0 { 0xff } else { rng.next() as u8 };
+                img[i] = if rng.below(3) == 0 {
+                    0xff
+                } else {
+                    rng.next() as u8
+                };
             }
             if rng.below(10) == 0 {
                 img.truncate(rng.below(img.len() as u64) as usize);

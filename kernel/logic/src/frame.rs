@@ -52,7 +52,13 @@ impl<'a> FrameAllocator<'a> {
         let addressable = ((u64::MAX - base) >> FRAME_SHIFT).saturating_add(1);
         frames = frames.min(usize::try_from(addressable).unwrap_or(usize::MAX));
         bitmap.fill(u64::MAX);
-        FrameAllocator { bitmap, base, frames, free: 0, hint: 0 }
+        FrameAllocator {
+            bitmap,
+            base,
+            frames,
+            free: 0,
+            hint: 0,
+        }
     }
 
     /// Marks the whole frames inside the byte range `[start, end)` free.
@@ -131,7 +137,10 @@ impl<'a> FrameAllocator<'a> {
     /// freeing any, so an error leaves the bitmap unchanged.
     pub fn free_contiguous(&mut self, phys: u64, count: usize) -> Result<(), FrameError> {
         let first = self.index(phys)?;
-        let end = first.checked_add(count).filter(|&e| e <= self.frames).ok_or(FrameError::OutOfRange)?;
+        let end = first
+            .checked_add(count)
+            .filter(|&e| e <= self.frames)
+            .ok_or(FrameError::OutOfRange)?;
         if (first..end).any(|i| !self.is_used(i)) {
             return Err(FrameError::DoubleFree);
         }
@@ -368,7 +377,11 @@ mod tests {
         let mut a = FrameAllocator::new(&mut bitmap, u64::MAX - FRAME_SIZE + 1, 100);
         assert_eq!(a.total_frames(), 1);
         a.add_free_range(0, u64::MAX);
-        assert_eq!(a.free_frames(), 0, "the last frame ends at 2^64, beyond any range end");
+        assert_eq!(
+            a.free_frames(),
+            0,
+            "the last frame ends at 2^64, beyond any range end"
+        );
         assert_eq!(a.free(u64::MAX - FRAME_SIZE + 1), Ok(()));
         assert_eq!(a.alloc(), Some(u64::MAX - FRAME_SIZE + 1));
         let mut empty: [u64; 0] = [];

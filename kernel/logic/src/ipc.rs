@@ -87,7 +87,11 @@ pub enum RecvOutcome {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum NotifyOutcome {
     /// `to` was waiting: give it the notification and resume it.
-    Delivered { to: usize, source: Endpoint, bits: u64 },
+    Delivered {
+        to: usize,
+        source: Endpoint,
+        bits: u64,
+    },
     /// Recorded as pending at the destination.
     Pending,
     /// Nothing recorded: the destination slot is dead (kernel events only;
@@ -105,7 +109,10 @@ pub struct Wakeups {
 
 impl Wakeups {
     const fn new() -> Wakeups {
-        Wakeups { slots: [0; MAX_PROCS], len: 0 }
+        Wakeups {
+            slots: [0; MAX_PROCS],
+            len: 0,
+        }
     }
 
     fn push(&mut self, slot: usize) {
@@ -184,19 +191,31 @@ impl Default for Ipc {
 impl Ipc {
     /// A table with every slot dead.
     pub const fn new() -> Ipc {
-        Ipc { slots: [Slot::EMPTY; MAX_PROCS] }
+        Ipc {
+            slots: [Slot::EMPTY; MAX_PROCS],
+        }
     }
 
     /// Brings `slot` to life with a new generation and returns its endpoint.
     /// Returns [`Endpoint::NONE`] (and changes nothing) if the slot is out of
     /// range or already alive.
     pub fn spawn(&mut self, slot: usize) -> Endpoint {
-        let Some(s) = self.slots.get_mut(slot) else { return Endpoint::NONE };
+        let Some(s) = self.slots.get_mut(slot) else {
+            return Endpoint::NONE;
+        };
         if s.alive() {
             return Endpoint::NONE;
         }
-        let generation = if s.generation >= MAX_GENERATION { 1 } else { s.generation + 1 };
-        *s = Slot { generation, state: IpcState::Running, ..Slot::EMPTY };
+        let generation = if s.generation >= MAX_GENERATION {
+            1
+        } else {
+            s.generation + 1
+        };
+        *s = Slot {
+            generation,
+            state: IpcState::Running,
+            ..Slot::EMPTY
+        };
         Endpoint::new(slot, generation).unwrap_or(Endpoint::NONE)
     }
 
@@ -255,7 +274,12 @@ impl Ipc {
     }
 
     /// Receives into `caller` from ANY, KERNEL or one endpoint.
-    pub fn receive(&mut self, caller: usize, from: Endpoint, block: bool) -> Result<RecvOutcome, Error> {
+    pub fn receive(
+        &mut self,
+        caller: usize,
+        from: Endpoint,
+        block: bool,
+    ) -> Result<RecvOutcome, Error> {
         self.check_running(caller)?;
         let source = match from {
             Endpoint::ANY | Endpoint::KERNEL => None,
@@ -270,23 +294,38 @@ impl Ipc {
         if source.is_none() {
             let bits = core::mem::take(&mut self.slots[caller].kernel_pending);
             if bits != 0 {
-                return Ok(RecvOutcome::Notification { source: Endpoint::KERNEL, bits });
+                return Ok(RecvOutcome::Notification {
+                    source: Endpoint::KERNEL,
+                    bits,
+                });
             }
         }
         if from != Endpoint::KERNEL {
             if let Some(n) = self.take_notification(caller, source) {
-                return Ok(RecvOutcome::Notification { source: self.endpoint_or_none(n), bits: 0 });
+                return Ok(RecvOutcome::Notification {
+                    source: self.endpoint_or_none(n),
+                    bits: 0,
+                });
             }
             if let Some(sender) = self.dequeue(caller, source) {
                 let IpcState::Sending { call, .. } = self.slots[sender].state else {
                     // Queue members are always sending; treat anything else
                     // as a plain send rather than trusting it further.
                     self.slots[sender].state = IpcState::Running;
-                    return Ok(RecvOutcome::Message { from: sender, sender_was_call: false });
+                    return Ok(RecvOutcome::Message {
+                        from: sender,
+                        sender_was_call: false,
+                    });
                 };
-                self.slots[sender].state =
-                    if call { IpcState::WaitingReply { from: caller } } else { IpcState::Running };
-                return Ok(RecvOutcome::Message { from: sender, sender_was_call: call });
+                self.slots[sender].state = if call {
+                    IpcState::WaitingReply { from: caller }
+                } else {
+                    IpcState::Running
+                };
+                return Ok(RecvOutcome::Message {
+                    from: sender,
+                    sender_was_call: call,
+                });
             }
         }
         if !block {
@@ -324,7 +363,11 @@ impl Ipc {
         match self.slots[to].state {
             IpcState::Receiving { from } if from == Endpoint::ANY || from == source_ep => {
                 self.slots[to].state = IpcState::Running;
-                Ok(NotifyOutcome::Delivered { to, source: source_ep, bits: 0 })
+                Ok(NotifyOutcome::Delivered {
+                    to,
+                    source: source_ep,
+                    bits: 0,
+                })
             }
             _ => {
                 self.slots[to].pending[source / 64] |= 1 << (source % 64);
@@ -335,15 +378,23 @@ impl Ipc {
 
     /// Raises kernel event `bits` (IRQs, alarms, exits) at slot `dst`.
     pub fn notify_kernel(&mut self, dst: usize, bits: u64) -> NotifyOutcome {
-        let Some(s) = self.slots.get_mut(dst) else { return NotifyOutcome::Dropped };
+        let Some(s) = self.slots.get_mut(dst) else {
+            return NotifyOutcome::Dropped;
+        };
         if !s.alive() || bits == 0 {
             return NotifyOutcome::Dropped;
         }
         match s.state {
-            IpcState::Receiving { from: Endpoint::ANY | Endpoint::KERNEL } => {
+            IpcState::Receiving {
+                from: Endpoint::ANY | Endpoint::KERNEL,
+            } => {
                 let bits = bits | core::mem::take(&mut s.kernel_pending);
                 s.state = IpcState::Running;
-                NotifyOutcome::Delivered { to: dst, source: Endpoint::KERNEL, bits }
+                NotifyOutcome::Delivered {
+                    to: dst,
+                    source: Endpoint::KERNEL,
+                    bits,
+                }
             }
             _ => {
                 s.kernel_pending |= bits;
@@ -387,7 +438,10 @@ impl Ipc {
             s.pending[slot / 64] &= !(1 << (slot % 64));
         }
         let generation = self.slots[slot].generation;
-        self.slots[slot] = Slot { generation, ..Slot::EMPTY };
+        self.slots[slot] = Slot {
+            generation,
+            ..Slot::EMPTY
+        };
         wake
     }
 
@@ -406,7 +460,9 @@ impl Ipc {
     /// `sender`.
     fn accepts_message(&self, to: usize, sender: usize) -> bool {
         match self.slots[to].state {
-            IpcState::Receiving { from } => from == Endpoint::ANY || from == self.endpoint_or_none(sender),
+            IpcState::Receiving { from } => {
+                from == Endpoint::ANY || from == self.endpoint_or_none(sender)
+            }
             _ => false,
         }
     }
@@ -452,7 +508,9 @@ impl Ipc {
     fn dequeue(&mut self, dst: usize, only: Option<usize>) -> Option<usize> {
         let found = match only {
             None => self.slots[dst].queue_head,
-            Some(s) if matches!(self.slots[s].state, IpcState::Sending { to, .. } if to == dst) => s as u16,
+            Some(s) if matches!(self.slots[s].state, IpcState::Sending { to, .. } if to == dst) => {
+                s as u16
+            }
             Some(_) => NIL,
         };
         if found == NIL {

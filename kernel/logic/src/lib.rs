@@ -10,18 +10,20 @@
 //!   refused with an error; no input can make this crate panic.
 //! - Mechanism only: the kernel asks, this crate decides and keeps the
 //!   bookkeeping; the kernel does the copying and the context switches.
-//! - Feature `std` adds the host-side writers (boot archive, manifest
-//!   compiler) used by the `molt` build tool.
+//! - Feature `std` adds the host-side writers (boot archive packer,
+//!   manifest compiler) used by the `molt` build tool.
 #![cfg_attr(not(any(test, feature = "std")), no_std)]
 #![forbid(unsafe_code)]
 
 pub mod bootfs;
-mod bytes;
 pub mod elf;
 pub mod frame;
 pub mod ipc;
+pub mod manifest;
+pub mod privilege;
 pub mod sched;
+pub mod usercopy;
 
+mod bytes;
 #[cfg(test)]
 mod testrng;
-pub mod usercopy;

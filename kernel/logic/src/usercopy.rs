@@ -63,12 +63,19 @@ impl UserRange {
         if end > self.len {
             return Err(Error::FAULT);
         }
-        Ok(UserRange { addr: self.addr + offset, len })
+        Ok(UserRange {
+            addr: self.addr + offset,
+            len,
+        })
     }
 
     /// The pieces of the range, one per page it touches, in address order.
     pub fn pages(&self) -> Pages {
-        Pages { next: self.addr, end: self.end(), done: 0 }
+        Pages {
+            next: self.addr,
+            end: self.end(),
+            done: 0,
+        }
     }
 }
 
@@ -105,7 +112,12 @@ impl Iterator for Pages {
         let offset = self.next - page;
         // `page + PAGE_SIZE` cannot overflow: the range ends below USER_END.
         let len = (page + PAGE_SIZE).min(self.end) - self.next;
-        let chunk = PageChunk { page, offset: offset as usize, len: len as usize, done: self.done };
+        let chunk = PageChunk {
+            page,
+            offset: offset as usize,
+            len: len as usize,
+            done: self.done,
+        };
         self.next += len;
         self.done += len as usize;
         Some(chunk)
@@ -148,18 +160,50 @@ mod tests {
         assert_eq!(
             chunks,
             [
-                PageChunk { page: 0x1000, offset: 0xff0, len: 0x10, done: 0 },
-                PageChunk { page: 0x2000, offset: 0, len: 0x1000, done: 0x10 },
-                PageChunk { page: 0x3000, offset: 0, len: 0x1000, done: 0x1010 },
-                PageChunk { page: 0x4000, offset: 0, len: 0x10, done: 0x2010 },
+                PageChunk {
+                    page: 0x1000,
+                    offset: 0xff0,
+                    len: 0x10,
+                    done: 0
+                },
+                PageChunk {
+                    page: 0x2000,
+                    offset: 0,
+                    len: 0x1000,
+                    done: 0x10
+                },
+                PageChunk {
+                    page: 0x3000,
+                    offset: 0,
+                    len: 0x1000,
+                    done: 0x1010
+                },
+                PageChunk {
+                    page: 0x4000,
+                    offset: 0,
+                    len: 0x10,
+                    done: 0x2010
+                },
             ]
         );
         assert_eq!(UserRange::new(0x3000, 0).unwrap().pages().count(), 0);
         let one = UserRange::new(0x3000, 0x1000).unwrap();
-        assert_eq!(one.pages().collect::<Vec<_>>(), [PageChunk { page: 0x3000, offset: 0, len: 0x1000, done: 0 }]);
+        assert_eq!(
+            one.pages().collect::<Vec<_>>(),
+            [PageChunk {
+                page: 0x3000,
+                offset: 0,
+                len: 0x1000,
+                done: 0
+            }]
+        );
         let last = UserRange::new(USER_END - 5, 5).unwrap();
         assert_eq!(last.pages().count(), 1);
-        let total: usize = UserRange::new(0x1234, 0x12345).unwrap().pages().map(|c| c.len).sum();
+        let total: usize = UserRange::new(0x1234, 0x12345)
+            .unwrap()
+            .pages()
+            .map(|c| c.len)
+            .sum();
         assert_eq!(total, 0x12345);
     }
 }

@@ -29,7 +29,10 @@ fn spawn_endpoint_resolve() {
     assert_eq!(ipc.resolve(Endpoint::ANY), Err(Error::INVAL));
     assert_eq!(ipc.resolve(Endpoint::KERNEL), Err(Error::INVAL));
     assert_eq!(ipc.resolve(Endpoint::NONE), Err(Error::INVAL));
-    assert_eq!(ipc.resolve(Endpoint::new(1, 1).unwrap()), Err(Error::DEADSRCDST));
+    assert_eq!(
+        ipc.resolve(Endpoint::new(1, 1).unwrap()),
+        Err(Error::DEADSRCDST)
+    );
     assert_eq!(ipc.state(0), IpcState::Running);
     assert_eq!(ipc.state(1), IpcState::Dead);
     assert_eq!(ipc.state(MAX_PROCS + 3), IpcState::Dead);
@@ -40,7 +43,13 @@ fn send_then_receive() {
     let (mut ipc, e) = table(2);
     assert_eq!(ipc.send(0, e[1], false), Ok(SendOutcome::Blocked));
     assert_eq!(ipc.state(0), IpcState::Sending { to: 1, call: false });
-    assert_eq!(ipc.receive(1, ANY, true), Ok(RecvOutcome::Message { from: 0, sender_was_call: false }));
+    assert_eq!(
+        ipc.receive(1, ANY, true),
+        Ok(RecvOutcome::Message {
+            from: 0,
+            sender_was_call: false
+        })
+    );
     assert_eq!(ipc.state(0), IpcState::Running);
     assert_eq!(ipc.state(1), IpcState::Running);
 }
@@ -50,7 +59,10 @@ fn receive_then_send() {
     let (mut ipc, e) = table(2);
     assert_eq!(ipc.receive(1, ANY, true), Ok(RecvOutcome::Blocked));
     assert_eq!(ipc.state(1), IpcState::Receiving { from: ANY });
-    assert_eq!(ipc.send(0, e[1], false), Ok(SendOutcome::Delivered { to: 1 }));
+    assert_eq!(
+        ipc.send(0, e[1], false),
+        Ok(SendOutcome::Delivered { to: 1 })
+    );
     assert_eq!(ipc.state(0), IpcState::Running);
     assert_eq!(ipc.state(1), IpcState::Running);
 }
@@ -60,7 +72,10 @@ fn call_and_reply_both_orders() {
     let (mut ipc, e) = table(2);
     // Server waits first.
     assert_eq!(ipc.receive(1, ANY, true), Ok(RecvOutcome::Blocked));
-    assert_eq!(ipc.send(0, e[1], true), Ok(SendOutcome::Delivered { to: 1 }));
+    assert_eq!(
+        ipc.send(0, e[1], true),
+        Ok(SendOutcome::Delivered { to: 1 })
+    );
     assert_eq!(ipc.state(0), IpcState::WaitingReply { from: 1 });
     assert_eq!(ipc.reply(1, e[0]), Ok(0));
     assert_eq!(ipc.state(0), IpcState::Running);
@@ -68,8 +83,18 @@ fn call_and_reply_both_orders() {
     // Client calls first.
     assert_eq!(ipc.send(0, e[1], true), Ok(SendOutcome::Blocked));
     assert_eq!(ipc.state(0), IpcState::Sending { to: 1, call: true });
-    assert_eq!(ipc.reply(1, e[0]), Err(Error::NOTWAITING), "not received yet");
-    assert_eq!(ipc.receive(1, ANY, true), Ok(RecvOutcome::Message { from: 0, sender_was_call: true }));
+    assert_eq!(
+        ipc.reply(1, e[0]),
+        Err(Error::NOTWAITING),
+        "not received yet"
+    );
+    assert_eq!(
+        ipc.receive(1, ANY, true),
+        Ok(RecvOutcome::Message {
+            from: 0,
+            sender_was_call: true
+        })
+    );
     assert_eq!(ipc.state(0), IpcState::WaitingReply { from: 1 });
     assert_eq!(ipc.reply(1, e[0]), Ok(0));
 }
@@ -79,10 +104,17 @@ fn reply_checks_the_waiter() {
     let (mut ipc, e) = table(3);
     ipc.receive(1, ANY, true).unwrap();
     ipc.send(0, e[1], true).unwrap();
-    assert_eq!(ipc.reply(2, e[0]), Err(Error::NOTWAITING), "0 awaits 1, not 2");
+    assert_eq!(
+        ipc.reply(2, e[0]),
+        Err(Error::NOTWAITING),
+        "0 awaits 1, not 2"
+    );
     assert_eq!(ipc.reply(1, e[2]), Err(Error::NOTWAITING));
     assert_eq!(ipc.reply(1, Endpoint::ANY), Err(Error::INVAL));
-    assert_eq!(ipc.reply(1, Endpoint::new(0, 9).unwrap()), Err(Error::DEADSRCDST));
+    assert_eq!(
+        ipc.reply(1, Endpoint::new(0, 9).unwrap()),
+        Err(Error::DEADSRCDST)
+    );
     assert_eq!(ipc.reply(1, e[0]), Ok(0));
 }
 
@@ -92,12 +124,27 @@ fn specific_source_and_any() {
     // 2 waits for 1 only; a send from 0 queues.
     assert_eq!(ipc.receive(2, e[1], true), Ok(RecvOutcome::Blocked));
     assert_eq!(ipc.send(0, e[2], false), Ok(SendOutcome::Blocked));
-    assert_eq!(ipc.send(1, e[2], false), Ok(SendOutcome::Delivered { to: 2 }));
+    assert_eq!(
+        ipc.send(1, e[2], false),
+        Ok(SendOutcome::Delivered { to: 2 })
+    );
     // Now 2 receives from 0 specifically while 1 is also queued.
     assert_eq!(ipc.send(1, e[2], false), Ok(SendOutcome::Blocked));
-    assert_eq!(ipc.receive(2, e[1], true), Ok(RecvOutcome::Message { from: 1, sender_was_call: false }));
+    assert_eq!(
+        ipc.receive(2, e[1], true),
+        Ok(RecvOutcome::Message {
+            from: 1,
+            sender_was_call: false
+        })
+    );
     assert_eq!(ipc.receive(2, e[1], false), Err(Error::AGAIN));
-    assert_eq!(ipc.receive(2, ANY, true), Ok(RecvOutcome::Message { from: 0, sender_was_call: false }));
+    assert_eq!(
+        ipc.receive(2, ANY, true),
+        Ok(RecvOutcome::Message {
+            from: 0,
+            sender_was_call: false
+        })
+    );
     assert_eq!(ipc.receive(2, ANY, false), Err(Error::AGAIN));
 }
 
@@ -108,7 +155,13 @@ fn senders_are_served_in_fifo_order() {
         assert_eq!(ipc.send(s, e[0], s % 2 == 0), Ok(SendOutcome::Blocked));
     }
     // Taking one from the middle keeps the order of the rest.
-    assert_eq!(ipc.receive(0, e[4], true), Ok(RecvOutcome::Message { from: 4, sender_was_call: true }));
+    assert_eq!(
+        ipc.receive(0, e[4], true),
+        Ok(RecvOutcome::Message {
+            from: 4,
+            sender_was_call: true
+        })
+    );
     ipc.send(5, e[0], false).unwrap();
     let mut order = vec![];
     while let Ok(RecvOutcome::Message { from, .. }) = ipc.receive(0, ANY, false) {
@@ -124,7 +177,10 @@ fn bad_arguments() {
     assert_eq!(ipc.send(0, Endpoint::ANY, false), Err(Error::INVAL));
     assert_eq!(ipc.send(0, Endpoint::KERNEL, false), Err(Error::INVAL));
     assert_eq!(ipc.send(0, Endpoint::NONE, true), Err(Error::INVAL));
-    assert_eq!(ipc.send(0, Endpoint(12345 << 10 | 999), true), Err(Error::INVAL));
+    assert_eq!(
+        ipc.send(0, Endpoint(12345 << 10 | 999), true),
+        Err(Error::INVAL)
+    );
     assert_eq!(ipc.send(7, e[0], false), Err(Error::INVAL), "dead caller");
     assert_eq!(ipc.send(MAX_PROCS + 1, e[0], false), Err(Error::INVAL));
     assert_eq!(ipc.receive(0, e[0], true), Err(Error::INVAL), "from self");
@@ -141,7 +197,11 @@ fn deadlock_two_cycle() {
     let (mut ipc, e) = table(2);
     assert_eq!(ipc.send(0, e[1], false), Ok(SendOutcome::Blocked));
     assert_eq!(ipc.send(1, e[0], false), Err(Error::DEADLK));
-    assert_eq!(ipc.state(1), IpcState::Running, "refused sender is unchanged");
+    assert_eq!(
+        ipc.state(1),
+        IpcState::Running,
+        "refused sender is unchanged"
+    );
     // A calls B, B received it; B calling A would wait forever.
     let (mut ipc, e) = table(2);
     ipc.receive(1, ANY, true).unwrap();
@@ -159,15 +219,31 @@ fn deadlock_three_cycle() {
     ipc.send(0, e[1], true).unwrap();
     ipc.send(1, e[2], false).unwrap();
     assert_eq!(ipc.send(2, e[0], true), Err(Error::DEADLK));
-    assert_eq!(ipc.send(2, e[3], true), Ok(SendOutcome::Blocked), "no cycle through 3");
-    assert_eq!(ipc.send(3, e[0], false), Err(Error::DEADLK), "3 -> 0 -> 1 -> 2 -> 3");
+    assert_eq!(
+        ipc.send(2, e[3], true),
+        Ok(SendOutcome::Blocked),
+        "no cycle through 3"
+    );
+    assert_eq!(
+        ipc.send(3, e[0], false),
+        Err(Error::DEADLK),
+        "3 -> 0 -> 1 -> 2 -> 3"
+    );
     // Receiving from a specific endpoint that waits on us is refused too.
     let (mut ipc, e) = table(3);
     ipc.receive(0, e[1], true).unwrap();
     ipc.receive(1, e[2], true).unwrap();
     assert_eq!(ipc.receive(2, e[0], true), Err(Error::DEADLK));
-    assert_eq!(ipc.receive(2, e[0], false), Err(Error::AGAIN), "non-blocking cannot deadlock");
-    assert_eq!(ipc.send(2, e[0], false), Err(Error::DEADLK), "0 waits for 1, 1 for 2");
+    assert_eq!(
+        ipc.receive(2, e[0], false),
+        Err(Error::AGAIN),
+        "non-blocking cannot deadlock"
+    );
+    assert_eq!(
+        ipc.send(2, e[0], false),
+        Err(Error::DEADLK),
+        "0 waits for 1, 1 for 2"
+    );
 }
 
 #[test]
@@ -181,7 +257,11 @@ fn dead_and_stale_endpoints() {
     let e1_new = ipc.spawn(1);
     assert_eq!(e1_new.slot(), Some(1));
     assert_ne!(e1_new, e[1]);
-    assert_eq!(ipc.send(0, e[1], false), Err(Error::DEADSRCDST), "stale generation");
+    assert_eq!(
+        ipc.send(0, e[1], false),
+        Err(Error::DEADSRCDST),
+        "stale generation"
+    );
     assert_eq!(ipc.resolve(e[1]), Err(Error::DEADSRCDST));
     assert_eq!(ipc.send(0, e1_new, false), Ok(SendOutcome::Blocked));
 }
@@ -215,8 +295,20 @@ fn notifications_coalesce_per_source() {
     ipc.notify(3, e[0]).unwrap();
     assert_eq!(ipc.notify_kernel(0, 1), NotifyOutcome::Pending);
     assert_eq!(ipc.notify_kernel(0, 4), NotifyOutcome::Pending);
-    assert_eq!(ipc.receive(0, ANY, true), Ok(RecvOutcome::Notification { source: Endpoint::KERNEL, bits: 5 }));
-    assert_eq!(ipc.receive(0, ANY, true), Ok(RecvOutcome::Notification { source: e[3], bits: 0 }));
+    assert_eq!(
+        ipc.receive(0, ANY, true),
+        Ok(RecvOutcome::Notification {
+            source: Endpoint::KERNEL,
+            bits: 5
+        })
+    );
+    assert_eq!(
+        ipc.receive(0, ANY, true),
+        Ok(RecvOutcome::Notification {
+            source: e[3],
+            bits: 0
+        })
+    );
 }
 
 #[test]
@@ -226,29 +318,78 @@ fn notifications_before_messages_and_by_source() {
     ipc.notify(2, e[0]).unwrap();
     ipc.notify_kernel(0, 8);
     // A specific receive sees only that source.
-    assert_eq!(ipc.receive(0, e[1], true), Ok(RecvOutcome::Message { from: 1, sender_was_call: false }));
-    assert_eq!(ipc.receive(0, e[2], true), Ok(RecvOutcome::Notification { source: e[2], bits: 0 }));
+    assert_eq!(
+        ipc.receive(0, e[1], true),
+        Ok(RecvOutcome::Message {
+            from: 1,
+            sender_was_call: false
+        })
+    );
+    assert_eq!(
+        ipc.receive(0, e[2], true),
+        Ok(RecvOutcome::Notification {
+            source: e[2],
+            bits: 0
+        })
+    );
     // Receiving from KERNEL sees only kernel events.
     ipc.notify(2, e[0]).unwrap();
-    assert_eq!(ipc.receive(0, Endpoint::KERNEL, true), Ok(RecvOutcome::Notification { source: Endpoint::KERNEL, bits: 8 }));
+    assert_eq!(
+        ipc.receive(0, Endpoint::KERNEL, true),
+        Ok(RecvOutcome::Notification {
+            source: Endpoint::KERNEL,
+            bits: 8
+        })
+    );
     assert_eq!(ipc.receive(0, Endpoint::KERNEL, false), Err(Error::AGAIN));
-    assert_eq!(ipc.receive(0, ANY, false), Ok(RecvOutcome::Notification { source: e[2], bits: 0 }));
+    assert_eq!(
+        ipc.receive(0, ANY, false),
+        Ok(RecvOutcome::Notification {
+            source: e[2],
+            bits: 0
+        })
+    );
 }
 
 #[test]
 fn notifications_are_delivered_to_a_waiting_receiver() {
     let (mut ipc, e) = table(3);
     ipc.receive(0, ANY, true).unwrap();
-    assert_eq!(ipc.notify(1, e[0]), Ok(NotifyOutcome::Delivered { to: 0, source: e[1], bits: 0 }));
+    assert_eq!(
+        ipc.notify(1, e[0]),
+        Ok(NotifyOutcome::Delivered {
+            to: 0,
+            source: e[1],
+            bits: 0
+        })
+    );
     assert_eq!(ipc.state(0), IpcState::Running);
     ipc.receive(0, e[2], true).unwrap();
-    assert_eq!(ipc.notify(1, e[0]), Ok(NotifyOutcome::Pending), "waiting for 2 only");
+    assert_eq!(
+        ipc.notify(1, e[0]),
+        Ok(NotifyOutcome::Pending),
+        "waiting for 2 only"
+    );
     assert_eq!(ipc.notify_kernel(0, 2), NotifyOutcome::Pending);
-    assert_eq!(ipc.notify(2, e[0]), Ok(NotifyOutcome::Delivered { to: 0, source: e[2], bits: 0 }));
+    assert_eq!(
+        ipc.notify(2, e[0]),
+        Ok(NotifyOutcome::Delivered {
+            to: 0,
+            source: e[2],
+            bits: 0
+        })
+    );
     ipc.receive(0, Endpoint::KERNEL, false).unwrap();
     ipc.receive(0, e[1], false).unwrap();
     ipc.receive(0, Endpoint::KERNEL, true).unwrap();
-    assert_eq!(ipc.notify_kernel(0, 16), NotifyOutcome::Delivered { to: 0, source: Endpoint::KERNEL, bits: 16 });
+    assert_eq!(
+        ipc.notify_kernel(0, 16),
+        NotifyOutcome::Delivered {
+            to: 0,
+            source: Endpoint::KERNEL,
+            bits: 16
+        }
+    );
     assert_eq!(ipc.notify_kernel(1, 0), NotifyOutcome::Dropped);
     assert_eq!(ipc.notify_kernel(7, 1), NotifyOutcome::Dropped);
     assert_eq!(ipc.notify_kernel(MAX_PROCS, 1), NotifyOutcome::Dropped);
@@ -264,7 +405,9 @@ fn notification_sources_are_served_round_robin() {
     for _ in 0..3 {
         ipc.notify(1, e[0]).unwrap();
         ipc.notify(3, e[0]).unwrap();
-        let RecvOutcome::Notification { source, .. } = ipc.receive(0, ANY, false).unwrap() else { panic!() };
+        let RecvOutcome::Notification { source, .. } = ipc.receive(0, ANY, false).unwrap() else {
+            panic!()
+        };
         got.push(source);
     }
     // Source 1 notifies again each round but cannot starve source 3.
@@ -278,7 +421,11 @@ fn exit_wakes_everyone_blocked_on_the_dead() {
     ipc.send(2, e[0], true).unwrap(); // queued caller
     ipc.receive(3, e[0], true).unwrap(); // receiver waiting on 0
     ipc.receive(0, ANY, true).unwrap(); // takes sender 1
-    let RecvOutcome::Message { from: 2, sender_was_call: true } = ipc.receive(0, ANY, true).unwrap() else {
+    let RecvOutcome::Message {
+        from: 2,
+        sender_was_call: true,
+    } = ipc.receive(0, ANY, true).unwrap()
+    else {
         panic!()
     };
     // 2 now awaits 0's reply; 4 receives from ANY (not woken); 0 queues on 5.
@@ -311,7 +458,11 @@ fn exit_wakes_queued_senders_and_drops_notifications() {
     let mut woken: Vec<usize> = w.iter().collect();
     woken.sort();
     assert_eq!(woken, [1, 2]);
-    assert_eq!(ipc.receive(3, ANY, false), Err(Error::AGAIN), "notification from the dead dropped");
+    assert_eq!(
+        ipc.receive(3, ANY, false),
+        Err(Error::AGAIN),
+        "notification from the dead dropped"
+    );
     // A middle member of a queue can exit too.
     let (mut ipc, e) = table(4);
     for s in 1..4 {
@@ -324,7 +475,13 @@ fn exit_wakes_queued_senders_and_drops_notifications() {
     }
     assert_eq!(order, [1, 3]);
     ipc.send(1, e[0], false).unwrap();
-    assert_eq!(ipc.receive(0, ANY, false), Ok(RecvOutcome::Message { from: 1, sender_was_call: false }));
+    assert_eq!(
+        ipc.receive(0, ANY, false),
+        Ok(RecvOutcome::Message {
+            from: 1,
+            sender_was_call: false
+        })
+    );
 }
 
 /// Checks every structural invariant of the table.
@@ -341,7 +498,10 @@ fn check_invariants(ipc: &Ipc) {
             assert!(n <= MAX_PROCS, "queue of {d} has a cycle");
             assert_eq!(queued_on[s], NIL, "{s} is in two queues");
             queued_on[s] = d as u16;
-            assert!(matches!(ipc.state(s), IpcState::Sending { to, .. } if to == d), "{s} queued on {d} but not sending to it");
+            assert!(
+                matches!(ipc.state(s), IpcState::Sending { to, .. } if to == d),
+                "{s} queued on {d} but not sending to it"
+            );
             last = at;
             at = ipc.slots[s].next;
         }
@@ -363,14 +523,21 @@ fn check_invariants(ipc: &Ipc) {
                 let slot = &ipc.slots[s];
                 match from {
                     Endpoint::ANY => {
-                        assert_eq!(slot.queue_head, NIL, "{s} receives from ANY with senders queued");
+                        assert_eq!(
+                            slot.queue_head, NIL,
+                            "{s} receives from ANY with senders queued"
+                        );
                         assert_eq!(slot.pending, [0; PENDING_WORDS]);
                         assert_eq!(slot.kernel_pending, 0);
                     }
                     Endpoint::KERNEL => assert_eq!(slot.kernel_pending, 0),
                     _ => {
                         let src = ipc.resolve(from).expect("receiving from a live endpoint");
-                        assert_ne!(usize::from(queued_on[src]), s, "{s} waits for {src}, which is queued on it");
+                        assert_ne!(
+                            usize::from(queued_on[src]),
+                            s,
+                            "{s} waits for {src}, which is queued on it"
+                        );
                         assert_eq!(slot.pending[src / 64] & (1 << (src % 64)), 0);
                     }
                 }
@@ -411,7 +578,8 @@ fn random_operations_keep_the_invariants() {
         // Sometimes use a stale endpoint, or a special one.
         let target = match rng.below(12) {
             0 => Endpoint::ANY,
-            1 => Endpoint::new(other, eps[other].generation().wrapping_sub(1)).unwrap_or(Endpoint::NONE),
+            1 => Endpoint::new(other, eps[other].generation().wrapping_sub(1))
+                .unwrap_or(Endpoint::NONE),
             _ => eps[other],
         };
         let before_target = ipc.state(other);
@@ -426,10 +594,22 @@ fn random_operations_keep_the_invariants() {
                 r.is_ok()
             }
             2 | 3 => {
-                let from = if rng.below(3) == 0 { target } else { Endpoint::ANY };
+                let from = if rng.below(3) == 0 {
+                    target
+                } else {
+                    Endpoint::ANY
+                };
                 let r = ipc.receive(me, from, rng.below(4) != 0);
-                if let Ok(RecvOutcome::Message { from, sender_was_call }) = r {
-                    let want = if sender_was_call { IpcState::WaitingReply { from: me } } else { IpcState::Running };
+                if let Ok(RecvOutcome::Message {
+                    from,
+                    sender_was_call,
+                }) = r
+                {
+                    let want = if sender_was_call {
+                        IpcState::WaitingReply { from: me }
+                    } else {
+                        IpcState::Running
+                    };
                     assert_eq!(ipc.state(from), want);
                     if from == other {
                         assert!(matches!(before_target, IpcState::Sending { to, .. } if to == me));

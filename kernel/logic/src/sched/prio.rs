@@ -20,7 +20,13 @@ struct Thread {
     prev: u16,
 }
 
-const ABSENT: Thread = Thread { state: RunState::Absent, priority: 0, used_ns: 0, next: NIL, prev: NIL };
+const ABSENT: Thread = Thread {
+    state: RunState::Absent,
+    priority: 0,
+    used_ns: 0,
+    next: NIL,
+    prev: NIL,
+};
 
 /// The priority round-robin policy.
 pub struct PriorityRoundRobin {
@@ -94,7 +100,11 @@ impl Policy for PriorityRoundRobin {
     fn add(&mut self, t: usize, priority: u8, _tickets: u32) {
         let Some(t) = slot(t) else { return };
         self.remove(t);
-        self.threads[t] = Thread { state: RunState::Blocked, priority: clamp(priority), ..ABSENT };
+        self.threads[t] = Thread {
+            state: RunState::Blocked,
+            priority: clamp(priority),
+            ..ABSENT
+        };
     }
 
     fn remove(&mut self, t: usize) {

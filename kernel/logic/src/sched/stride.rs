@@ -31,7 +31,13 @@ struct Thread {
     used_ns: u64,
 }
 
-const ABSENT: Thread = Thread { state: RunState::Absent, tickets: 1, stride: STRIDE1, pass: 0, used_ns: 0 };
+const ABSENT: Thread = Thread {
+    state: RunState::Absent,
+    tickets: 1,
+    stride: STRIDE1,
+    pass: 0,
+    used_ns: 0,
+};
 
 /// The stride policy.
 pub struct Stride {
@@ -97,8 +103,13 @@ impl Stride {
                 break;
             }
             let right = left + 1;
-            let child =
-                if right < self.heap_len && self.key(self.heap[right]) < self.key(self.heap[left]) { right } else { left };
+            let child = if right < self.heap_len
+                && self.key(self.heap[right]) < self.key(self.heap[left])
+            {
+                right
+            } else {
+                left
+            };
             if self.key(t) <= self.key(self.heap[child]) {
                 break;
             }

@@ -8,13 +8,21 @@ const TICK: u64 = 1_000_000;
 const QUANTUM: u64 = 10 * TICK;
 
 fn both() -> [Box<AnyPolicy>; 2] {
-    [Box::new(AnyPolicy::Prio(PriorityRoundRobin::new(QUANTUM))), Box::new(AnyPolicy::Stride(Stride::new(QUANTUM)))]
+    [
+        Box::new(AnyPolicy::Prio(PriorityRoundRobin::new(QUANTUM))),
+        Box::new(AnyPolicy::Stride(Stride::new(QUANTUM))),
+    ]
 }
 
 /// Runs CPU-bound slots for `ticks` timer ticks starting with `current`,
 /// adding each tick to the running slot's entry in `cpu`. Returns the slot
 /// running at the end (still marked running).
-fn run(p: &mut dyn Policy, mut current: Option<usize>, ticks: usize, cpu: &mut [u64]) -> Option<usize> {
+fn run(
+    p: &mut dyn Policy,
+    mut current: Option<usize>,
+    ticks: usize,
+    cpu: &mut [u64],
+) -> Option<usize> {
     for _ in 0..ticks {
         match current {
             Some(t) => {
@@ -51,9 +59,17 @@ fn protocol_is_the_same_for_both() {
         p.wake(3);
         p.wake(3);
         assert_eq!(p.pick_next(), Some(3), "{name}");
-        assert_eq!(p.pick_next(), None, "{name}: running slot left the runnable set");
+        assert_eq!(
+            p.pick_next(),
+            None,
+            "{name}: running slot left the runnable set"
+        );
         p.wake(3);
-        assert_eq!(p.pick_next(), None, "{name}: waking a running slot does nothing");
+        assert_eq!(
+            p.pick_next(),
+            None,
+            "{name}: waking a running slot does nothing"
+        );
         p.yield_(3);
         assert_eq!(p.pick_next(), Some(3), "{name}: yield puts it back");
         p.block(3);
@@ -63,11 +79,18 @@ fn protocol_is_the_same_for_both() {
         p.add(5, 4, 10);
         p.wake(5);
         p.block(3);
-        assert_eq!(p.pick_next(), Some(5), "{name}: blocking a runnable slot dequeues it");
+        assert_eq!(
+            p.pick_next(),
+            Some(5),
+            "{name}: blocking a runnable slot dequeues it"
+        );
         p.remove(5);
         p.wake(5);
         assert_eq!(p.pick_next(), None, "{name}: removed slots are gone");
-        assert!(!p.tick(5, QUANTUM), "{name}: ticks for non-running slots are ignored");
+        assert!(
+            !p.tick(5, QUANTUM),
+            "{name}: ticks for non-running slots are ignored"
+        );
         // Out of range: ignored, no panic.
         for bad in [MAX_PROCS, usize::MAX] {
             p.add(bad, 0, 1);
@@ -106,7 +129,12 @@ fn quantum_expiry_preempts() {
         }
         assert!(p.tick(t, TICK), "{}: quantum used up", p.name());
         p.yield_(t);
-        assert_eq!(p.pick_next(), Some(1 - t), "{}: the other slot's turn", p.name());
+        assert_eq!(
+            p.pick_next(),
+            Some(1 - t),
+            "{}: the other slot's turn",
+            p.name()
+        );
     }
 }
 
@@ -119,8 +147,15 @@ fn priority_is_strict() {
     }
     let mut cpu = [0u64; 4];
     let cur = run(&mut p, None, 1000, &mut cpu);
-    assert_eq!((cpu[0], cpu[3]), (0, 0), "lower levels starve while level 0 is busy");
-    assert!(cpu[1].abs_diff(cpu[2]) <= QUANTUM, "round robin inside level 0: {cpu:?}");
+    assert_eq!(
+        (cpu[0], cpu[3]),
+        (0, 0),
+        "lower levels starve while level 0 is busy"
+    );
+    assert!(
+        cpu[1].abs_diff(cpu[2]) <= QUANTUM,
+        "round robin inside level 0: {cpu:?}"
+    );
     assert!(matches!(cur, Some(1 | 2)));
     p.block(1);
     p.block(2);
@@ -136,7 +171,11 @@ fn priority_is_strict() {
     p.set_params(3, 0, 1);
     assert!(!p.should_preempt(2), "same level: no preemption");
     p.block(2);
-    assert_eq!(p.pick_next(), Some(3), "raised priority takes effect while queued");
+    assert_eq!(
+        p.pick_next(),
+        Some(3),
+        "raised priority takes effect while queued"
+    );
 }
 
 #[test]
@@ -174,7 +213,12 @@ fn priority_holds_under_random_events() {
                 // Nothing runnable may outrank the slot just picked.
                 for u in 0..N {
                     if p.state(u) == RunState::Runnable {
-                        assert!(prio[u] >= prio[c], "picked {c} (level {}) over {u} (level {})", prio[c], prio[u]);
+                        assert!(
+                            prio[u] >= prio[c],
+                            "picked {c} (level {}) over {u} (level {})",
+                            prio[c],
+                            prio[u]
+                        );
                     }
                 }
             }
@@ -197,14 +241,22 @@ fn assert_proportional(got: &[f64], tickets: &[u32]) {
     let sum: u32 = tickets.iter().sum();
     for (g, &n) in got.iter().zip(tickets) {
         let want = f64::from(n) / f64::from(sum);
-        assert!((g - want).abs() <= 0.10 * want, "share {g:.4}, want {want:.4} (all: {got:?})");
+        assert!(
+            (g - want).abs() <= 0.10 * want,
+            "share {g:.4}, want {want:.4} (all: {got:?})"
+        );
     }
 }
 
 #[test]
 fn stride_shares_follow_tickets() {
     // 100 simulated seconds, 1 ms ticks, 10 ms quantum.
-    for tickets in [&[3u32, 2, 1][..], &[100, 50, 25, 25], &[1, 1], &[7, 13, 29, 1, 50]] {
+    for tickets in [
+        &[3u32, 2, 1][..],
+        &[100, 50, 25, 25],
+        &[1, 1],
+        &[7, 13, 29, 1, 50],
+    ] {
         let mut p = Stride::new(QUANTUM);
         let got = shares(&mut p, tickets, 100_000);
         assert_proportional(&got, tickets);
@@ -216,7 +268,10 @@ fn priority_policy_ignores_tickets() {
     let mut p = PriorityRoundRobin::new(QUANTUM);
     let got = shares(&mut p, &[3, 2, 1], 30_000);
     for g in got {
-        assert!((g - 1.0 / 3.0).abs() < 0.01, "equal shares in one level: {g}");
+        assert!(
+            (g - 1.0 / 3.0).abs() < 0.01,
+            "equal shares in one level: {g}"
+        );
     }
 }
 
@@ -233,7 +288,10 @@ fn stride_set_params_changes_shares() {
     let mut cpu = [0u64; 2];
     run(&mut p, cur, 50_000, &mut cpu);
     let share = cpu[1] as f64 / (cpu[0] + cpu[1]) as f64;
-    assert!((share - 0.75).abs() < 0.075, "share after set_params: {share}");
+    assert!(
+        (share - 0.75).abs() < 0.075,
+        "share after set_params: {share}"
+    );
 }
 
 #[test]
@@ -252,7 +310,10 @@ fn stride_sleeper_cannot_monopolise_after_waking() {
     run(&mut p, cur, 1_000, &mut cpu);
     // Without the catch-up rule slot 1 would run alone for 10 s.
     let share = cpu[1] as f64 / 1e9;
-    assert!((0.4..=0.6).contains(&share), "woken slot's share over the next second: {share}");
+    assert!(
+        (0.4..=0.6).contains(&share),
+        "woken slot's share over the next second: {share}"
+    );
 }
 
 #[test]
@@ -294,7 +355,10 @@ fn stride_always_picks_the_smallest_pass() {
         if current.is_none() {
             current = p.pick_next();
             if let Some(c) = current {
-                let min = (0..N).filter(|&u| p.state(u) == RunState::Runnable).filter_map(|u| p.pass(u)).min();
+                let min = (0..N)
+                    .filter(|&u| p.state(u) == RunState::Runnable)
+                    .filter_map(|u| p.pass(u))
+                    .min();
                 if let Some(min) = min {
                     assert!(p.pass(c).unwrap() <= min, "picked a pass above the minimum");
                 }
