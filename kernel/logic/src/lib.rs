@@ -18,6 +18,7 @@
 pub mod bootfs;
 pub mod elf;
 pub mod frame;
+pub mod grant;
 pub mod ipc;
 pub mod manifest;
 pub mod privilege;
