@@ -380,6 +380,44 @@ pub(crate) mod tests {
         assert_eq!(s.file_bytes(&img).unwrap().len(), 0x100);
     }
 
+    /// The program headers rust-lld writes for a small static
+    /// `x86_64-unknown-none` executable (`-C relocation-model=static`):
+    /// R (headers, rodata), RX (text), RW (data) on separate pages with file
+    /// offsets congruent to addresses, plus GNU_EH_FRAME and GNU_STACK.
+    #[test]
+    fn parses_the_layout_lld_produces() {
+        let img = build(
+            0x20_2550,
+            &[
+                (6, PF_R, 0x40, 0x20_0040, 0x150, 0x150),
+                (PT_LOAD, PF_R, 0, 0x20_0000, 0x1544, 0x1544),
+                (PT_LOAD, PF_R | PF_X, 0x1550, 0x20_2550, 0x42, 0x42),
+                (PT_LOAD, PF_R | PF_W, 0x1598, 0x20_3598, 0x8, 0x2008),
+                (0x6474_e550, PF_R, 0x1518, 0x20_1518, 0xc, 0xc),
+                (0x6474_e551, PF_R | PF_W, 0, 0, 0, 0),
+            ],
+            0x1600,
+        );
+        let elf = parse(&img, LIMIT).unwrap();
+        let pages: Vec<(u64, u64)> = elf
+            .segments()
+            .iter()
+            .map(|s| (s.page_start(), s.page_end()))
+            .collect();
+        assert_eq!(
+            pages,
+            [
+                (0x20_0000, 0x20_2000),
+                (0x20_2000, 0x20_3000),
+                (0x20_3000, 0x20_6000)
+            ]
+        );
+        assert_eq!(
+            elf.segments()[0].file_bytes(&img).unwrap()[..4],
+            *b"\x7fELF"
+        );
+    }
+
     fn one(seg: Ph, entry: u64) -> Result<ElfImage, ElfError> {
         parse(&build(entry, &[seg], 0x2000), LIMIT)
     }

@@ -22,6 +22,7 @@
 //!        116 max_restarts 120 backoff_ms  124 zero u32
 //! ```
 
+use crate::bootfs::Archive;
 use crate::bytes::{padded_name, slice_at, u16_at, u32_at, u64_at, u8_at};
 use crate::privilege::{PortRange, Privileges, MAX_PORT_RANGES, MAX_SERVERS, USER_PRIV_ID};
 use crate::sched::LEVELS;
@@ -32,6 +33,8 @@ mod compile;
 #[cfg(any(test, feature = "std"))]
 pub use compile::compile_manifest;
 
+/// Name of the compiled manifest inside the boot archive.
+pub const ARCHIVE_ENTRY: &str = "manifest";
 /// Magic bytes of a compiled manifest.
 pub const MAGIC: &[u8; 8] = b"MOLTMNFT";
 /// The binary format version.
@@ -207,6 +210,12 @@ impl<'a> Manifest<'a> {
     /// The server called `name`.
     pub fn find(&self, name: &str) -> Option<ServerEntry<'a>> {
         self.servers().find(|s| s.name == name)
+    }
+
+    /// The first server whose module is not in `archive` (the host tool
+    /// refuses to build such an image; the kernel reports it at boot).
+    pub fn missing_module(&self, archive: &Archive<'_>) -> Option<ServerEntry<'a>> {
+        self.servers().find(|s| archive.get(s.module).is_none())
     }
 
     /// The record for processes that are not boot servers.

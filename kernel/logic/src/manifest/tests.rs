@@ -78,6 +78,31 @@ fn example_compiles_and_reads_back() {
 }
 
 #[test]
+fn modules_are_checked_against_the_archive() {
+    let bin = compile_manifest(EXAMPLE).unwrap();
+    let m = Manifest::parse(&bin).unwrap();
+    let modules = ["rs", "pm", "console", "vfs", "net", "init"];
+    let mut entries: Vec<(&str, &[u8])> = modules.iter().map(|&n| (n, &b"elf"[..])).collect();
+    entries.push((ARCHIVE_ENTRY, &bin));
+    let archive_bytes = crate::bootfs::write_archive(&entries).unwrap();
+    let archive = Archive::parse(&archive_bytes).unwrap();
+    assert!(m.missing_module(&archive).is_none());
+    let from_archive = Manifest::parse(archive.get(ARCHIVE_ENTRY).unwrap()).unwrap();
+    assert_eq!(from_archive.len(), 6);
+    let without_net = crate::bootfs::write_archive(&[
+        (ARCHIVE_ENTRY, &bin[..]),
+        ("rs", b""),
+        ("pm", b""),
+        ("console", b""),
+        ("vfs", b""),
+        ("init", b""),
+    ])
+    .unwrap();
+    let archive = Archive::parse(&without_net).unwrap();
+    assert_eq!(m.missing_module(&archive).map(|s| s.name), Some("net"));
+}
+
+#[test]
 fn minimal_manifest_uses_defaults() {
     let bin = compile_manifest("[[server]]\nname = \"a\"\nmodule = \"a.elf\"\n").unwrap();
     let m = Manifest::parse(&bin).unwrap();
