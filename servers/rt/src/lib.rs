@@ -1,1 +1,39 @@
-//! placeholder
+//! The Molt user runtime: system-call and IPC wrappers shared by every
+//! program and server, the program entry point, and a panic handler.
+//!
+//! Programs define `fn main(args: &Args) -> i32` and invoke
+//! [`entry!`](crate::entry); the runtime calls it and exits with its
+//! result. Nobody writes raw system calls outside this crate.
+#![no_std]
+#![forbid(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+pub mod args;
+pub mod ipc;
+pub mod kcall;
+pub mod print;
+pub mod raw;
+
+pub use args::Args;
+pub use molt_abi::{Endpoint, Error, Message};
+
+/// Defines the program's entry point: `entry!(main)` with
+/// `fn main(args: &molt_rt::Args) -> i32`.
+#[macro_export]
+macro_rules! entry {
+    ($main:path) => {
+        #[no_mangle]
+        #[link_section = ".text._start"]
+        pub extern "C" fn _start(args: *const u8, args_len: usize) -> ! {
+            let args = $crate::args::Args::from_start(args, args_len);
+            let status = $main(&args);
+            $crate::kcall::exit(status as i64)
+        }
+
+        #[panic_handler]
+        fn panic(info: &core::panic::PanicInfo) -> ! {
+            $crate::println!("panic: {}", info);
+            $crate::kcall::exit(101)
+        }
+    };
+}

@@ -1,0 +1,197 @@
+//! Process lifecycle mechanism: spawn (from a boot module), fork, exec,
+//! exit, kill and wait. Who may do these is the privilege record's
+//! business (checked in `kcall`); what policy to apply (restarts, process
+//! groups, signals) belongs to the servers.
+
+use molt_kernel_logic::sched::Policy as _;
+use super::loader;
+use super::process::{initial_frame, Activity, Process};
+use super::{sched, Kernel, KERNEL};
+use crate::ipc::{deliver_notification, resume, wake_dead_waiters};
+use alloc::vec::Vec;
+use molt_abi::message::NOTIFY_EXIT;
+use molt_abi::{Endpoint, Error};
+use molt_kernel_logic::privilege::Privileges;
+
+/// Exit status of a process ended by a CPU exception: this flag plus the vector.
+pub const EXIT_FAULT: i64 = 0x100;
+
+/// Starts a new process from an ELF image.
+pub fn spawn(k: &mut Kernel, name: &str, image: &[u8], args: &[u8], privileges: Privileges, priority: u8, tickets: u32)
+    -> Result<Endpoint, Error> {
+    let slot = k.free_slot().ok_or(Error::AGAIN)?;
+    let loaded = loader::load(image, args)?;
+    let endpoint = k.ipc.spawn(slot);
+    let mut p = Process::new(name, endpoint, loaded.space, privileges);
+    p.priority = priority;
+    p.tickets = tickets;
+    p.start_user(&initial_frame(loaded.entry, loaded.rsp, loaded.args, args.len() as u64));
+    k.procs[slot] = Some(p);
+    k.sched.add(slot, priority, tickets);
+    k.sched.wake(slot);
+    Ok(endpoint)
+}
+
+/// `fork()`: a copy of the caller. The child returns 0, the parent the
+/// child's endpoint.
+pub fn fork(k: &mut Kernel) -> Result<Endpoint, Error> {
+    let parent_slot = k.current.ok_or(Error::SRCH)?;
+    let slot = k.free_slot().ok_or(Error::AGAIN)?;
+    let parent = k.proc(parent_slot)?;
+    let space = parent.space.as_ref().ok_or(Error::SRCH)?.fork()?;
+    let mut frame = *parent.user_frame();
+    frame.rax = 0;
+    let (name, privileges, prio, tickets, parent_ep) =
+        (parent.name, parent.privileges, parent.priority, parent.tickets, parent.endpoint);
+    let endpoint = k.ipc.spawn(slot);
+    let mut child = Process::new(name.as_str(), endpoint, space, privileges);
+    child.parent = Some(parent_ep);
+    child.priority = prio;
+    child.tickets = tickets;
+    child.start_user(&frame);
+    k.procs[slot] = Some(child);
+    k.sched.add(slot, prio, tickets);
+    k.sched.wake(slot);
+    Ok(endpoint)
+}
+
+/// `exec(image, args)`: replaces the caller's image. On success the
+/// caller's system call "returns" at the new entry point.
+pub fn exec(k: &mut Kernel, image: &[u8], args: &[u8], name: &str) -> Result<(), Error> {
+    let loaded = loader::load(image, args)?;
+    let cur = k.cur();
+    crate::mem::paging::activate(loaded.space.root());
+    cur.space = Some(loaded.space);
+    cur.grants.clear();
+    cur.name = super::process::Name::new(name);
+    *cur.user_frame() = initial_frame(loaded.entry, loaded.rsp, loaded.args, args.len() as u64);
+    Ok(())
+}
+
+/// Ends process `slot` with `status`: wakes whoever waited on it, frees
+/// its memory, tells its parent and the exit watcher. If it is the running
+/// process, the caller must `sched::exit_and_schedule()` afterwards (it never
+/// returns to it).
+pub fn exit(k: &mut Kernel, slot: usize, status: i64) {
+    let Ok(p) = k.proc(slot) else { return };
+    if p.is_zombie() {
+        return;
+    }
+    let endpoint = p.endpoint;
+    let parent = p.parent;
+    p.activity = Activity::Zombie { status };
+    p.alarm_at = None;
+    p.grants.clear();
+    if k.current == Some(slot) {
+        crate::mem::paging::activate(crate::mem::paging::kernel_pml4());
+    }
+    k.proc(slot).map(|p| p.space = None).ok();
+    k.sched.remove(slot);
+    let wakeups = k.ipc.exit(slot);
+    wake_dead_waiters(k, wakeups.iter());
+
+    // Children lose their parent; zombie children are reaped now.
+    let orphans: Vec<usize> = (0..k.procs.len())
+        .filter(|&s| k.procs[s].as_ref().is_some_and(|c| c.parent == Some(endpoint)))
+        .collect();
+    for s in orphans {
+        let zombie = k.procs[s].as_ref().is_some_and(|c| c.is_zombie());
+        if zombie {
+            reap(k, s);
+        } else if let Some(c) = k.procs[s].as_deref_mut() {
+            c.parent = None;
+        }
+    }
+
+    if let Some(w) = k.exit_watcher {
+        if let Ok(ws) = k.resolve(w) {
+            let outcome = k.ipc.notify_kernel(ws, NOTIFY_EXIT);
+            deliver_notification(k, outcome);
+        }
+    }
+    match parent.and_then(|pe| k.resolve(pe).ok()) {
+        Some(ps) => {
+            let waiting = match k.procs[ps].as_deref().map(|pp| pp.activity) {
+                Some(Activity::InWait { child, status_ptr }) if child == Endpoint::ANY || child == endpoint => Some(status_ptr),
+                _ => None,
+            };
+            if let Some(status_ptr) = waiting {
+                let ret = collect(k, ps, slot, status_ptr);
+                resume(k, ps, ret);
+            }
+        }
+        None => reap(k, slot),
+    }
+}
+
+/// Frees a zombie's slot for good. The running process's slot (its kernel
+/// stack is in use) is freed by the next context switch instead.
+fn reap(k: &mut Kernel, slot: usize) {
+    if k.current == Some(slot) {
+        k.reap_pending = Some(slot);
+    } else {
+        k.procs[slot] = None;
+    }
+}
+
+/// Hands zombie `child`'s status to `parent` (writing it at `status_ptr`
+/// in the parent's memory) and reaps it; returns the child's endpoint.
+fn collect(k: &mut Kernel, parent: usize, child: usize, status_ptr: u64) -> isize {
+    let (ep, status) = match k.procs[child].as_deref() {
+        Some(c) => match c.activity {
+            Activity::Zombie { status } => (c.endpoint, status),
+            _ => return Error::CHILD.to_ret(),
+        },
+        None => return Error::CHILD.to_ret(),
+    };
+    reap(k, child);
+    if status_ptr != 0 {
+        if let Some(space) = k.procs[parent].as_deref().and_then(|p| p.space.as_ref()) {
+            if let Err(e) = space.write(status_ptr, &status.to_le_bytes()) {
+                return e.to_ret();
+            }
+        }
+    }
+    ep.0 as isize
+}
+
+/// `wait(child_or_ANY, &mut status)`: collects an exited child, blocking
+/// until one exits.
+pub fn wait(k: &mut Kernel, which: Endpoint, status_ptr: u64, block: bool) -> Option<isize> {
+    let me_slot = k.current?;
+    let me = k.cur().endpoint;
+    let mut has_child = false;
+    for s in 0..k.procs.len() {
+        let Some(c) = k.procs[s].as_deref() else { continue };
+        if c.parent != Some(me) || (which != Endpoint::ANY && c.endpoint != which) {
+            continue;
+        }
+        has_child = true;
+        if c.is_zombie() {
+            return Some(collect(k, me_slot, s, status_ptr));
+        }
+    }
+    if !has_child {
+        return Some(Error::CHILD.to_ret());
+    }
+    if !block {
+        return Some(Error::AGAIN.to_ret());
+    }
+    if status_ptr != 0 {
+        if let Err(e) = k.cur().space.as_ref().map_or(Err(Error::FAULT), |s| s.check_writable(status_ptr, 8)) {
+            return Some(e.to_ret());
+        }
+    }
+    k.cur().activity = Activity::InWait { child: which, status_ptr };
+    sched::block_and_schedule();
+    None
+}
+
+/// Ends the running process and never returns.
+pub fn exit_current(status: i64) -> ! {
+    let k = KERNEL.get();
+    if let Some(slot) = k.current {
+        exit(k, slot, status);
+    }
+    sched::exit_and_schedule();
+}

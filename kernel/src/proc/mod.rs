@@ -1,0 +1,76 @@
+//! Processes and the kernel state that ties them together: the process
+//! table, the IPC state machine, the scheduling policy, and who is running.
+
+pub mod lifecycle;
+pub mod loader;
+pub mod process;
+pub mod sched;
+
+use crate::global::Global;
+use alloc::boxed::Box;
+use molt_abi::endpoint::MAX_PROCS;
+use molt_abi::{Endpoint, Error};
+use molt_kernel_logic::ipc::Ipc;
+use molt_kernel_logic::sched::AnyPolicy;
+use process::Process;
+
+pub struct Kernel {
+    pub procs: [Option<Box<Process>>; MAX_PROCS],
+    pub ipc: Ipc,
+    pub sched: AnyPolicy,
+    /// The running process, or `None` while the idle loop runs.
+    pub current: Option<usize>,
+    /// Saved stack pointer of the idle loop.
+    pub idle_rsp: u64,
+    /// The process told about every exit and fault (the reincarnation
+    /// server, once it asks).
+    pub exit_watcher: Option<Endpoint>,
+    /// Uptime (ns) of the last scheduling decision, for CPU accounting.
+    pub last_switch_ns: u64,
+    /// A process that exited while running, whose slot (and kernel stack)
+    /// is freed once another stack runs.
+    pub reap_pending: Option<usize>,
+}
+
+pub static KERNEL: Global<Kernel> = Global::empty();
+
+impl Kernel {
+    pub fn new(sched: AnyPolicy) -> Kernel {
+        Kernel {
+            procs: core::array::from_fn(|_| None),
+            ipc: Ipc::new(),
+            sched,
+            current: None,
+            idle_rsp: 0,
+            exit_watcher: None,
+            last_switch_ns: 0,
+            reap_pending: None,
+        }
+    }
+
+    /// The process in `slot`; callers pass slots the IPC machine or the
+    /// table handed them, so a missing one is a kernel bug reported as SRCH.
+    pub fn proc(&mut self, slot: usize) -> Result<&mut Process, Error> {
+        self.procs.get_mut(slot).and_then(|p| p.as_deref_mut()).ok_or(Error::SRCH)
+    }
+
+    /// The running process.
+    pub fn cur(&mut self) -> &mut Process {
+        let slot = self.current.expect("a system call always has a current process");
+        self.procs[slot].as_deref_mut().expect("the current slot holds a process")
+    }
+
+    /// The slot of a live (non-zombie) process named by `e`.
+    pub fn resolve(&self, e: Endpoint) -> Result<usize, Error> {
+        let slot = self.ipc.resolve(e)?;
+        match &self.procs[slot] {
+            Some(p) if !p.is_zombie() => Ok(slot),
+            _ => Err(Error::DEADSRCDST),
+        }
+    }
+
+    /// A free process slot.
+    pub fn free_slot(&self) -> Option<usize> {
+        self.procs.iter().position(Option::is_none)
+    }
+}

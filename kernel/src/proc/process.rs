@@ -1,0 +1,149 @@
+//! One process: its address space, kernel stack, privileges, grants and
+//! the kernel-side state of the calls it is blocked in.
+
+use crate::arch::switch::prepare_new_stack;
+use crate::arch::trap::TrapFrame;
+use crate::mem::vspace::AddressSpace;
+use alloc::boxed::Box;
+use molt_abi::{Endpoint, Message};
+use molt_kernel_logic::grant::GrantTable;
+use molt_kernel_logic::privilege::Privileges;
+
+/// Kernel stack size per process.
+pub const KSTACK_SIZE: usize = 16 * 1024;
+const KSTACK_WORDS: usize = KSTACK_SIZE / 8;
+
+#[repr(C, align(16))]
+pub struct KernelStack([u64; KSTACK_WORDS]);
+
+/// A short process name, for reports and `ps`.
+#[derive(Clone, Copy)]
+pub struct Name {
+    bytes: [u8; 24],
+    len: u8,
+}
+
+impl Name {
+    pub fn new(s: &str) -> Name {
+        let mut n = Name { bytes: [0; 24], len: 0 };
+        let mut end = s.len().min(n.bytes.len());
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        n.bytes[..end].copy_from_slice(&s.as_bytes()[..end]);
+        n.len = end as u8;
+        n
+    }
+
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("?")
+    }
+}
+
+/// What a process is doing, from the kernel's side (the IPC state machine
+/// keeps its own view of IPC waits).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Activity {
+    /// Runnable or running.
+    Active,
+    /// Blocked in an IPC call.
+    InIpc,
+    /// Blocked waiting for a child to exit.
+    InWait { child: Endpoint, status_ptr: u64 },
+    /// Exited; holds its status until the parent collects it.
+    Zombie { status: i64 },
+}
+
+pub struct Process {
+    pub name: Name,
+    pub endpoint: Endpoint,
+    pub parent: Option<Endpoint>,
+    pub space: Option<AddressSpace>,
+    kstack: Box<KernelStack>,
+    /// Kernel stack pointer saved at the last switch away.
+    pub saved_rsp: u64,
+    pub privileges: Privileges,
+    pub grants: GrantTable,
+    /// User address of the message buffer of a pending receive or call.
+    pub msg_buf: u64,
+    /// A message sent but not yet received.
+    pub out_msg: Message,
+    pub activity: Activity,
+    /// Uptime (ns) at which the alarm fires.
+    pub alarm_at: Option<u64>,
+    /// CPU time used, in nanoseconds.
+    pub cpu_ns: u64,
+    /// Scheduling parameters (the policy keeps its own copy).
+    pub priority: u8,
+    pub tickets: u32,
+}
+
+impl Process {
+    /// A process that will enter user mode at `entry` with stack `rsp` and
+    /// `rdi = arg` the first time it is switched to.
+    pub fn new(name: &str, endpoint: Endpoint, space: AddressSpace, privileges: Privileges) -> Box<Process> {
+        let kstack = Box::new(KernelStack([0; KSTACK_WORDS]));
+        Box::new(Process {
+            name: Name::new(name),
+            endpoint,
+            parent: None,
+            space: Some(space),
+            kstack,
+            saved_rsp: 0,
+            privileges,
+            grants: GrantTable::new(),
+            msg_buf: 0,
+            out_msg: Message::default(),
+            activity: Activity::Active,
+            alarm_at: None,
+            cpu_ns: 0,
+            priority: 8,
+            tickets: 100,
+        })
+    }
+
+    /// Top of the kernel stack (16-byte aligned).
+    pub fn kstack_top(&self) -> u64 {
+        self.kstack.0.as_ptr() as u64 + KSTACK_SIZE as u64
+    }
+
+    /// The saved user registers: always at the top of the kernel stack,
+    /// where both `syscall_entry` and a trap from user mode put them.
+    pub fn user_frame(&mut self) -> &mut TrapFrame {
+        let addr = self.kstack_top() - core::mem::size_of::<TrapFrame>() as u64;
+        // SAFETY: the top of this process's own kernel stack always holds
+        // its user frame (written at entry, or by `start_user`); the
+        // reference borrows self mutably, so it is unique.
+        unsafe { &mut *(addr as *mut TrapFrame) }
+    }
+
+    /// Prepares the kernel stack so the next switch to this process enters
+    /// user mode with `frame`.
+    pub fn start_user(&mut self, frame: &TrapFrame) {
+        self.saved_rsp = prepare_new_stack(&mut self.kstack.0, frame);
+    }
+
+    /// Sets the value the blocked system call will return.
+    pub fn set_return(&mut self, value: isize) {
+        self.user_frame().rax = value as u64;
+    }
+
+    pub fn is_zombie(&self) -> bool {
+        matches!(self.activity, Activity::Zombie { .. })
+    }
+}
+
+/// A user frame that starts at `entry` with stack `rsp`, `rdi = arg`,
+/// `rsi = arg_len`.
+pub fn initial_frame(entry: u64, rsp: u64, arg: u64, arg_len: u64) -> TrapFrame {
+    TrapFrame {
+        rip: entry,
+        cs: crate::arch::gdt::USER_CS as u64,
+        rflags: 0x202,
+        rsp,
+        ss: crate::arch::gdt::USER_DS as u64,
+        rdi: arg,
+        rsi: arg_len,
+        ..TrapFrame::default()
+    }
+}

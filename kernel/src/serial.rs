@@ -1,0 +1,84 @@
+//! The kernel's own output: COM1, polled, no interrupts.
+//!
+//! Once the user-space console driver runs, the kernel keeps this only for
+//! the log, panics and the privileged debug-write call. A spin lock keeps
+//! lines from interleaving.
+
+use crate::arch::port::{inb, outb};
+use core::fmt;
+use spin::Mutex;
+
+const COM1: u16 = 0x3f8;
+
+/// The serial port, behind a lock so whole lines come out together.
+pub static SERIAL: Mutex<Serial> = Mutex::new(Serial { ready: false });
+
+pub struct Serial {
+    ready: bool,
+}
+
+impl Serial {
+    fn init(&mut self) {
+        outb(COM1 + 1, 0x00); // no interrupts
+        outb(COM1 + 3, 0x80); // DLAB
+        outb(COM1, 0x01); // 115200 baud
+        outb(COM1 + 1, 0x00);
+        outb(COM1 + 3, 0x03); // 8N1
+        outb(COM1 + 2, 0xc7); // FIFO on, cleared
+        outb(COM1 + 4, 0x03); // DTR, RTS
+        self.ready = true;
+    }
+
+    fn put(&mut self, byte: u8) {
+        if !self.ready {
+            self.init();
+        }
+        while inb(COM1 + 5) & 0x20 == 0 {}
+        outb(COM1, byte);
+    }
+
+    /// Writes raw bytes, turning `\n` into `\r\n`.
+    pub fn write_bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if b == b'\n' {
+                self.put(b'\r');
+            }
+            self.put(b);
+        }
+    }
+}
+
+impl fmt::Write for Serial {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write_bytes(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Prints to the serial port.
+#[macro_export]
+macro_rules! kprint {
+    ($($arg:tt)*) => {{
+        use core::fmt::Write as _;
+        let _ = write!($crate::serial::SERIAL.lock(), $($arg)*);
+    }};
+}
+
+/// Prints a line to the serial port.
+#[macro_export]
+macro_rules! kprintln {
+    ($($arg:tt)*) => {{
+        use core::fmt::Write as _;
+        let mut serial = $crate::serial::SERIAL.lock();
+        let _ = writeln!(serial, $($arg)*);
+    }};
+}
+
+/// Takes the serial lock even if a panicking path held it, so the last
+/// words always come out.
+pub fn emergency() -> spin::MutexGuard<'static, Serial> {
+    // SAFETY: only called on the way to halting the machine; whoever held
+    // the lock will never run again.
+    unsafe { SERIAL.force_unlock() };
+    SERIAL.lock()
+}

@@ -1,0 +1,217 @@
+//! Functional scenarios: IPC, faults, privileges, grants, dead endpoints,
+//! random system calls.
+
+use crate::{check, Verdict};
+use molt_abi::kcall::{GRANT_READ, GRANT_WRITE};
+use molt_abi::message::{IPC_MSG_PING, IPC_MSG_USER_BASE};
+use molt_abi::{Endpoint, Error, Message};
+use molt_rt::{ipc, kcall};
+
+pub const ALL: &[(&str, fn() -> Verdict)] = &[
+    ("ipc", ipc_10k),
+    ("fault", null_deref),
+    ("forbidden", forbidden_send),
+    ("grant", grant_bounds),
+    ("dead", dead_endpoint),
+    ("deadlock", deadlock_refused),
+    ("fuzz", random_syscalls),
+];
+
+/// Manifest index of `ktest-peer` and `ktest-fuzz` (boot/ktest.toml).
+pub const PEER_INDEX: usize = 1;
+pub const FUZZ_INDEX: usize = 2;
+
+const MSG_QUIT: u32 = IPC_MSG_USER_BASE;
+const MSG_GRANT: u32 = IPC_MSG_USER_BASE + 1;
+
+/// Forks a child that runs `f` and exits with its result.
+pub fn fork_child(f: fn(Endpoint) -> i64) -> Result<Endpoint, &'static str> {
+    let parent = kcall::self_endpoint();
+    match kcall::fork() {
+        Ok(Some(child)) => Ok(child),
+        Ok(None) => kcall::exit(f(parent)),
+        Err(_) => Err("fork failed"),
+    }
+}
+
+/// The payload transformation the echo server applies.
+pub fn transform(p: [u64; 7]) -> [u64; 7] {
+    let mut out = p;
+    for (i, w) in out.iter_mut().enumerate() {
+        *w = w.wrapping_mul(31).wrapping_add(i as u64) ^ 0x5a5a;
+    }
+    out
+}
+
+/// Serves PING with transformed payloads until QUIT.
+pub fn echo_server(_parent: Endpoint) -> i64 {
+    let mut m = Message::default();
+    loop {
+        let Ok(from) = ipc::receive(Endpoint::ANY, &mut m) else { return 1 };
+        match m.mtype {
+            MSG_QUIT => {
+                let _ = ipc::reply(from, &Message::default());
+                return 0;
+            }
+            IPC_MSG_PING => {
+                let reply = Message::new(IPC_MSG_PING, transform(m.payload));
+                if ipc::reply(from, &reply).is_err() {
+                    return 2;
+                }
+            }
+            _ => return 3,
+        }
+    }
+}
+
+pub fn quit(server: Endpoint) {
+    let mut m = Message::new(MSG_QUIT, [0; 7]);
+    let _ = ipc::call(server, &mut m);
+    let _ = kcall::wait(server);
+}
+
+fn ipc_10k() -> Verdict {
+    let server = fork_child(echo_server)?;
+    for i in 0..10_000u64 {
+        let payload = [i, !i, i << 7, i * 3, 0xdead_beef ^ i, i.rotate_left(13), 7];
+        let mut m = Message::new(IPC_MSG_PING, payload);
+        check!(ipc::call(server, &mut m).is_ok(), "call failed");
+        check!(m.payload == transform(payload), "reply payload corrupted");
+        check!(m.sender() == server, "reply from the wrong sender");
+    }
+    quit(server);
+    Ok(())
+}
+
+fn null_deref() -> Verdict {
+    let child = fork_child(|_| {
+        // SAFETY: not safe at all: this reads address 0 on purpose, to
+        // check that the kernel ends this process and nothing else.
+        let v = unsafe { core::ptr::read_volatile(core::ptr::null::<u64>()) };
+        v as i64
+    })?;
+    let (who, status) = kcall::wait(child).map_err(|_| "wait failed")?;
+    check!(who == child, "wait returned another child");
+    check!(status == 0x100 | 14, "status is not 'killed by #PF'");
+    // We are still running, and IPC still works.
+    let server = fork_child(echo_server)?;
+    let mut m = Message::new(IPC_MSG_PING, [1; 7]);
+    check!(ipc::call(server, &mut m).is_ok() && m.payload == transform([1; 7]), "IPC after a fault");
+    quit(server);
+    Ok(())
+}
+
+/// The spawned peer: waits to be killed.
+pub fn peer_main() -> i32 {
+    let mut m = Message::default();
+    loop {
+        let _ = ipc::receive(Endpoint::ANY, &mut m);
+    }
+}
+
+fn forbidden_send() -> Verdict {
+    let peer = kcall::spawn(PEER_INDEX).map_err(|_| "spawn of ktest-peer failed")?;
+    let m = Message::new(IPC_MSG_PING, [0; 7]);
+    let sent = ipc::send(peer, &m);
+    let notified = ipc::notify(peer);
+    let _ = kcall::kill(peer, 9);
+    let _ = kcall::wait(peer);
+    check!(sent == Err(Error::PERM), "send to a forbidden endpoint was not refused with PERM");
+    check!(notified == Err(Error::PERM), "notify to a forbidden endpoint was not refused with PERM");
+    Ok(())
+}
+
+static mut SHARED: [u8; 64] = [0; 64];
+
+fn grant_owner(parent: Endpoint) -> i64 {
+    // SAFETY: this forked child is single-threaded; nothing else touches SHARED.
+    let shared = unsafe { &mut *core::ptr::addr_of_mut!(SHARED) };
+    for (i, b) in shared.iter_mut().enumerate() {
+        *b = i as u8 ^ 0xa5;
+    }
+    let addr = shared.as_ptr() as u64;
+    let Ok(g) = kcall::grant_create(parent, addr, 32, GRANT_READ) else { return 1 };
+    let mut m = Message::new(MSG_GRANT, [g, 0, 0, 0, 0, 0, 0]);
+    if ipc::call(parent, &mut m).is_err() {
+        return 2;
+    }
+    let _ = kcall::grant_revoke(g);
+    let mut m = Message::new(MSG_GRANT, [g, 0, 0, 0, 0, 0, 0]);
+    if ipc::call(parent, &mut m).is_err() {
+        return 3;
+    }
+    0
+}
+
+fn grant_bounds() -> Verdict {
+    let owner = fork_child(grant_owner)?;
+    let mut m = Message::default();
+    let from = ipc::receive(owner, &mut m).map_err(|_| "receive grant")?;
+    let g = m.payload[0];
+    let mut buf = [0u8; 16];
+    check!(kcall::safecopy_from(owner, g, 8, &mut buf) == Ok(16), "in-bounds safecopy failed");
+    check!(buf.iter().enumerate().all(|(i, &b)| b == (i as u8 + 8) ^ 0xa5), "safecopy copied the wrong bytes");
+    check!(kcall::safecopy_from(owner, g, 24, &mut buf) == Err(Error::GRANTRANGE), "out-of-bounds safecopy allowed");
+    check!(kcall::safecopy_from(owner, g, u64::MAX - 4, &mut buf) == Err(Error::GRANTRANGE), "overflowing offset allowed");
+    check!(kcall::safecopy_to(owner, g, 0, &buf) == Err(Error::GRANTRANGE), "write through a read-only grant");
+    check!(kcall::safecopy_from(owner, g + 1, 0, &mut buf).is_err(), "a made-up grant id worked");
+    let bad_local = kcall::raw(molt_abi::kcall::KC_SAFECOPY_FROM as u64, [owner.0.into(), g, 0, 0xffff_8000_0000_0000, 16]);
+    check!(bad_local == Error::FAULT.to_ret(), "safecopy into kernel memory was not refused");
+    let _ = ipc::reply(from, &Message::default());
+    ipc::receive(owner, &mut m).map_err(|_| "receive second message")?;
+    check!(kcall::safecopy_from(owner, g, 0, &mut buf) == Err(Error::BADGRANT), "revoked grant still works");
+    let _ = ipc::reply(from, &Message::default());
+    let (_, status) = kcall::wait(owner).map_err(|_| "wait")?;
+    check!(status == 0, "grant owner failed");
+    let _ = GRANT_WRITE;
+    Ok(())
+}
+
+fn dead_endpoint() -> Verdict {
+    let child = fork_child(|_| 7)?;
+    let (_, status) = kcall::wait(child).map_err(|_| "wait")?;
+    check!(status == 7, "exit status lost");
+    let mut m = Message::new(IPC_MSG_PING, [0; 7]);
+    check!(ipc::send(child, &m) == Err(Error::DEADSRCDST), "send to a dead endpoint did not fail with DEADSRCDST");
+    check!(ipc::call(child, &mut m) == Err(Error::DEADSRCDST), "call to a dead endpoint did not fail");
+    // The slot is reused by the next child, with a new generation.
+    let next = fork_child(echo_server)?;
+    check!(ipc::send(child, &m) == Err(Error::DEADSRCDST), "stale endpoint reached a new process");
+    quit(next);
+    Ok(())
+}
+
+fn deadlock_refused() -> Verdict {
+    // The child calls us; while it waits, we call it: a cycle.
+    let child = fork_child(|parent| {
+        let mut m = Message::new(IPC_MSG_PING, [0; 7]);
+        match ipc::call(parent, &mut m) {
+            Ok(()) => 0,
+            Err(_) => 1,
+        }
+    })?;
+    // Wait until the child is blocked calling us: its message is queued.
+    let mut m = Message::new(IPC_MSG_PING, [0; 7]);
+    for _ in 0..100 {
+        ipc::yield_now();
+    }
+    let r = ipc::call(child, &mut m);
+    check!(r == Err(Error::DEADLK), "a call cycle was not refused with DEADLK");
+    let from = ipc::receive(child, &mut m).map_err(|_| "receive")?;
+    let _ = ipc::reply(from, &Message::default());
+    let (_, status) = kcall::wait(child).map_err(|_| "wait")?;
+    check!(status == 0, "the child's call failed");
+    Ok(())
+}
+
+fn random_syscalls() -> Verdict {
+    let fuzzer = kcall::spawn(FUZZ_INDEX).map_err(|_| "spawn of ktest-fuzz failed")?;
+    let (_, status) = kcall::wait(fuzzer).map_err(|_| "wait")?;
+    check!(status == 0, "the fuzzer did not finish its calls");
+    // The kernel is alive and still serves IPC.
+    let server = fork_child(echo_server)?;
+    let mut m = Message::new(IPC_MSG_PING, [9; 7]);
+    check!(ipc::call(server, &mut m).is_ok() && m.payload == transform([9; 7]), "IPC after the fuzz");
+    quit(server);
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Scheduler-policy scenarios, each run on a kernel booted with the
+//! matching `sched=` policy:
+//! - `sched-prio`: strict priority. Two CPU-bound children at priorities 4
+//!   and 6; after 500 ms the lower one must have had no CPU at all.
+//! - `sched-stride`: proportional share. Three CPU-bound children with
+//!   300, 200 and 100 tickets; after 3 s each one's share of their total
+//!   CPU time must be within 10% of its share of the tickets.
+
+use crate::scenarios::fork_child;
+use crate::{check, Verdict};
+use molt_abi::{Endpoint, Message};
+use molt_rt::{ipc, kcall, println};
+
+pub const ALL: &[(&str, fn() -> Verdict)] = &[("sched-prio", strict_priority), ("sched-stride", stride_shares)];
+
+fn spin(_parent: Endpoint) -> i64 {
+    let mut x = 0u64;
+    loop {
+        x = core::hint::black_box(x.wrapping_add(1));
+    }
+}
+
+/// Sleeps `ns` on an alarm, ignoring other messages.
+fn sleep(ns: u64) -> Verdict {
+    kcall::alarm(ns).map_err(|_| "alarm")?;
+    let mut m = Message::default();
+    loop {
+        let from = ipc::receive(Endpoint::ANY, &mut m).map_err(|_| "receive")?;
+        if from == Endpoint::KERNEL && m.payload[0] & molt_abi::message::NOTIFY_ALARM != 0 {
+            return Ok(());
+        }
+    }
+}
+
+fn stop(children: &[Endpoint]) {
+    for &c in children {
+        let _ = kcall::kill(c, 9);
+        let _ = kcall::wait(c);
+    }
+}
+
+fn strict_priority() -> Verdict {
+    let me = kcall::self_endpoint();
+    kcall::sched_ctl(me, 1, 100).map_err(|_| "sched_ctl self")?;
+    let low = fork_child(spin)?;
+    kcall::sched_ctl(low, 6, 100).map_err(|_| "sched_ctl low")?;
+    let high = fork_child(spin)?;
+    kcall::sched_ctl(high, 4, 100).map_err(|_| "sched_ctl high")?;
+    sleep(500_000_000)?;
+    let (h, l) = (kcall::cpu_time(high).unwrap_or(0), kcall::cpu_time(low).unwrap_or(u64::MAX));
+    stop(&[high, low]);
+    println!("sched-prio: high {} ms, low {} ms of CPU", h / 1_000_000, l / 1_000_000);
+    check!(h >= 300_000_000, "the high-priority process did not get the CPU");
+    check!(l == 0, "the low-priority process ran while a higher one was runnable");
+    Ok(())
+}
+
+fn stride_shares() -> Verdict {
+    let me = kcall::self_endpoint();
+    kcall::sched_ctl(me, 0, 10_000).map_err(|_| "sched_ctl self")?;
+    let tickets = [300u32, 200, 100];
+    let mut kids = [Endpoint::NONE; 3];
+    for (kid, &t) in kids.iter_mut().zip(&tickets) {
+        *kid = fork_child(spin)?;
+        kcall::sched_ctl(*kid, 8, t).map_err(|_| "sched_ctl child")?;
+    }
+    sleep(3_000_000_000)?;
+    let mut cpu = [0u64; 3];
+    for (c, &kid) in cpu.iter_mut().zip(&kids) {
+        *c = kcall::cpu_time(kid).unwrap_or(0);
+    }
+    stop(&kids);
+    let total: u64 = cpu.iter().sum();
+    let total_tickets: u32 = tickets.iter().sum();
+    check!(total > 0, "children got no CPU");
+    for i in 0..3 {
+        let share_permille = cpu[i] * 1000 / total;
+        let want_permille = u64::from(tickets[i]) * 1000 / u64::from(total_tickets);
+        println!("sched-stride: {} tickets -> {}.{}% of CPU (want {}.{}%)", tickets[i],
+            share_permille / 10, share_permille % 10, want_permille / 10, want_permille % 10);
+        check!(share_permille.abs_diff(want_permille) * 10 <= want_permille, "CPU share off by more than 10%");
+    }
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! `molt bench`: benchmark commands that print tables and write JSON to
+//! target/bench/. Timings are never asserted by tests; figures are
+//! compared as ratios measured in the same run.
+//!
+//! The kernel suite boots the ktest image twice under TCG:
+//! - with `-icount shift=0,sleep=off`, where the guest TSC counts executed
+//!   instructions: IPC call+reply round trips and null system calls
+//!   (median and p99 of 100,000 each, measured from user space, less the
+//!   measured cost of the two `rdtsc`s around each sample), and the
+//!   instructions from kernel entry to the first user process;
+//! - without icount, where the TSC follows wall time: the same operations,
+//!   reported as a ratio (IPC round trip ÷ null syscall).
+
+use crate::image;
+use crate::qemu::{self, Guest, Options};
+use anyhow::{bail, Context, Result};
+use serde_json::json;
+use std::time::Duration;
+
+/// A median/p99 pair from a `BENCH` line.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stat {
+    pub median: u64,
+    pub p99: u64,
+}
+
+fn parse_stat(log: &str, name: &str) -> Result<Stat> {
+    let prefix = format!("BENCH {name} ");
+    let line = log.lines().find(|l| l.contains(&prefix)).with_context(|| format!("no {name} figures in the log"))?;
+    let field = |key: &str| -> Result<u64> {
+        let tail = line.split(&format!("{key}=")).nth(1).context("malformed BENCH line")?;
+        Ok(tail.split(|c: char| !c.is_ascii_digit()).next().unwrap_or("").parse()?)
+    };
+    Ok(Stat { median: field("median")?, p99: field("p99")? })
+}
+
+fn parse_boot_cycles(log: &str) -> Result<u64> {
+    let line = log.lines().find(|l| l.contains("TSC cycles from kernel entry")).context("no boot figure in the log")?;
+    let n = line.split("boot: ").nth(1).and_then(|t| t.split_whitespace().next()).context("malformed boot line")?;
+    Ok(n.parse()?)
+}
+
+/// Figures from one boot of the benchmark image.
+struct Run {
+    ipc: Stat,
+    null: Stat,
+    overhead: Stat,
+    boot: u64,
+}
+
+fn less(s: Stat, o: Stat) -> Stat {
+    Stat { median: s.median.saturating_sub(o.median), p99: s.p99.saturating_sub(o.median) }
+}
+
+fn boot_and_measure(img: &image::Image, base: &Options, icount: bool) -> Result<Run> {
+    let opts = Options { cmdline: "ktest=bench log=info".into(), icount, ..base.clone() };
+    let mut guest = Guest::spawn(img, &opts)?;
+    let status = guest.wait_exit(Duration::from_secs(600))?;
+    let log = guest.log();
+    if status != qemu::debug_exit_status(0x10) || !log.contains("KTEST PASS bench") {
+        bail!("benchmark guest failed (status {status}); serial log:\n{log}");
+    }
+    let overhead = parse_stat(&log, "rdtsc_overhead")?;
+    Ok(Run {
+        ipc: less(parse_stat(&log, "ipc_call_reply")?, overhead),
+        null: less(parse_stat(&log, "null_syscall")?, overhead),
+        overhead,
+        boot: parse_boot_cycles(&log)?,
+    })
+}
+
+fn kernel(base: &Options) -> Result<i32> {
+    let img = image::build(&image::workspace_root().join("boot/ktest.toml"))?;
+    let ic = boot_and_measure(&img, base, true)?;
+    let wall = boot_and_measure(&img, base, false)?;
+    let ratio = wall.ipc.median as f64 / wall.null.median.max(1) as f64;
+    let ratio_icount = ic.ipc.median as f64 / ic.null.median.max(1) as f64;
+    println!("Molt kernel benchmark (accel {}, QEMU TCG)", base.accel);
+    println!("{:<44} {:>12} {:>12}", "measure", "median", "p99");
+    println!("{:<44} {:>12} {:>12}", "IPC call+reply round trip (instructions)", ic.ipc.median, ic.ipc.p99);
+    println!("{:<44} {:>12} {:>12}", "null system call (instructions)", ic.null.median, ic.null.p99);
+    println!("{:<44} {:>12} {:>12}", "kernel entry to first user process (insns)", ic.boot, "");
+    println!("{:<44} {:>12} {:>12}", "IPC call+reply round trip (wall TSC cycles)", wall.ipc.median, wall.ipc.p99);
+    println!("{:<44} {:>12} {:>12}", "null system call (wall TSC cycles)", wall.null.median, wall.null.p99);
+    println!("{:<44} {:>12.2} {:>12}", "ratio IPC round trip / null syscall (wall)", ratio, "");
+    println!("{:<44} {:>12.2} {:>12}", "ratio IPC round trip / null syscall (insns)", ratio_icount, "");
+    println!("(figures exclude the {} instructions of the two rdtsc around each sample)", ic.overhead.median);
+    let out = json!({
+        "accel": base.accel,
+        "icount_ipc_call_reply_insns": { "median": ic.ipc.median, "p99": ic.ipc.p99 },
+        "icount_null_syscall_insns": { "median": ic.null.median, "p99": ic.null.p99 },
+        "icount_boot_to_first_user_insns": ic.boot,
+        "icount_rdtsc_overhead_insns": ic.overhead.median,
+        "wall_ipc_call_reply_tsc": { "median": wall.ipc.median, "p99": wall.ipc.p99 },
+        "wall_null_syscall_tsc": { "median": wall.null.median, "p99": wall.null.p99 },
+        "wall_ratio_ipc_over_null": ratio,
+        "samples": 100_000,
+    });
+    let dir = image::target_dir().join("bench");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("kernel.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
+    println!("wrote {}", path.display());
+    Ok(0)
+}
+
+/// Runs the named suite.
+pub fn run(suite: &str, base: &Options) -> Result<i32> {
+    match suite {
+        "kernel" => kernel(base),
+        "all" => kernel(base),
+        other => bail!("unknown benchmark suite {other:?} (kernel, fs, net, all)"),
+    }
+}

@@ -1,0 +1,7 @@
+//! The host side of Molt: building the boot image, running QEMU, and the
+//! benchmarks. The `molt` binary and the QEMU tests in tests/ share it.
+#![forbid(unsafe_code)]
+
+pub mod bench;
+pub mod image;
+pub mod qemu;

@@ -1,0 +1,96 @@
+//! QEMU tests of the kernel: boot the ktest image under TCG, run one
+//! scenario per boot, and check the serial log and the isa-debug-exit
+//! status. A hung guest is killed by the timeout and its log printed.
+
+use molt::image::{self, Image};
+use molt::qemu::{debug_exit_status, Guest, Options};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const PASS: i32 = debug_exit_status(0x10);
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+fn image() -> &'static Image {
+    static IMAGE: OnceLock<Image> = OnceLock::new();
+    IMAGE.get_or_init(|| image::build(&image::workspace_root().join("boot/ktest.toml")).expect("the ktest image builds"))
+}
+
+/// Boots with `cmdline`, waits for the guest to exit, returns the log
+/// after checking the scenario passed.
+fn scenario(name: &str, extra_cmdline: &str) -> String {
+    let opts = Options { cmdline: format!("ktest={name} {extra_cmdline}"), ..Options::default() };
+    let mut guest = Guest::spawn(image(), &opts).expect("qemu starts");
+    let status = guest.wait_exit(TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    let log = guest.log();
+    assert!(log.contains(&format!("KTEST PASS {name}")), "scenario {name} did not pass; serial log:\n{log}");
+    assert_eq!(status, PASS, "guest exit status; serial log:\n{log}");
+    log
+}
+
+#[test]
+fn boot_banner_and_memory_summary() {
+    let log = scenario("dead", "");
+    let banner = log.lines().find(|l| l.contains("Molt ")).unwrap_or_else(|| panic!("no banner:\n{log}"));
+    assert!(banner.contains(env!("CARGO_PKG_VERSION")), "banner lacks the version: {banner}");
+    assert!(banner.contains("MiB RAM") && banner.contains("MiB free"), "banner lacks the memory summary: {banner}");
+}
+
+#[test]
+fn ten_thousand_ipc_calls_with_checked_payloads() {
+    scenario("ipc", "");
+}
+
+#[test]
+fn null_dereference_ends_only_that_process() {
+    let log = scenario("fault", "");
+    let report = log.lines().find(|l| l.contains("killed by exception 14")).unwrap_or_else(|| panic!("no fault report:\n{log}"));
+    assert!(report.contains("ktest") && report.contains("cr2 0x0") && report.contains("rip 0x"), "report: {report}");
+}
+
+#[test]
+fn send_to_forbidden_endpoint_fails() {
+    scenario("forbidden", "");
+}
+
+#[test]
+fn out_of_bounds_safecopy_fails() {
+    scenario("grant", "");
+}
+
+#[test]
+fn message_to_dead_endpoint_fails() {
+    scenario("dead", "");
+}
+
+#[test]
+fn send_cycle_is_refused() {
+    scenario("deadlock", "");
+}
+
+#[test]
+fn kernel_survives_random_syscalls() {
+    scenario("fuzz", "");
+}
+
+#[test]
+fn priority_policy_is_strict() {
+    let log = scenario("sched-prio", "sched=prio");
+    assert!(log.contains("sched: prio policy"), "policy not selected:\n{log}");
+}
+
+#[test]
+fn stride_policy_shares_follow_tickets() {
+    let log = scenario("sched-stride", "sched=stride");
+    assert!(log.contains("sched: stride policy"), "policy not selected:\n{log}");
+}
+
+#[test]
+fn a_failing_scenario_is_reported_as_failure() {
+    // The harness itself must be able to fail: an unknown scenario makes
+    // the guest exit with the FAIL status.
+    let opts = Options { cmdline: "ktest=no-such-scenario".into(), ..Options::default() };
+    let mut guest = Guest::spawn(image(), &opts).expect("qemu starts");
+    let status = guest.wait_exit(TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status, debug_exit_status(0x11), "log:\n{}", guest.log());
+    assert!(guest.log().contains("KTEST FAIL no-such-scenario"));
+}
