@@ -569,4 +569,6 @@ fn next_set_bit(words: &[u64; PENDING_WORDS], from: usize) -> Option<usize> {
 }
 
 #[cfg(test)]
+mod model;
+#[cfg(test)]
 mod tests;
