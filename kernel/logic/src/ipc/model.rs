@@ -360,7 +360,6 @@ fn state_machine_agrees_with_the_reference_model() {
             );
         }
     }
-    drop(note);
     eprintln!("ipc model run: {seen:?}");
     for kind in [
         "send Ok(true)",
