@@ -39,6 +39,8 @@ use molt_abi::endpoint::MAX_PROCS;
 use molt_abi::{Endpoint, Error};
 
 const NIL: u16 = u16::MAX;
+// Slots are stored as u16 with NIL as the terminator.
+const _: () = assert!(MAX_PROCS < NIL as usize);
 const PENDING_WORDS: usize = MAX_PROCS.div_ceil(64);
 /// Largest generation an endpoint can carry.
 const MAX_GENERATION: u32 = (u32::MAX >> 10) - 1;
