@@ -66,9 +66,8 @@ impl<'a> FrameAllocator<'a> {
     pub fn add_free_range(&mut self, start: u64, end: u64) {
         let first = (u128::from(start) + u128::from(FRAME_SIZE) - 1) >> FRAME_SHIFT;
         let last = u128::from(end) >> FRAME_SHIFT;
-        for i in self.clip(first, last) {
-            self.mark_free(i);
-        }
+        let range = self.clip(first, last);
+        self.mark_range(range.start, range.end, false);
     }
 
     /// Marks every frame touching the byte range `[start, end)` used.
@@ -76,9 +75,8 @@ impl<'a> FrameAllocator<'a> {
     pub fn reserve_range(&mut self, start: u64, end: u64) {
         let first = u128::from(start) >> FRAME_SHIFT;
         let last = (u128::from(end) + u128::from(FRAME_SIZE) - 1) >> FRAME_SHIFT;
-        for i in self.clip(first, last) {
-            self.mark_used(i);
-        }
+        let range = self.clip(first, last);
+        self.mark_range(range.start, range.end, true);
     }
 
     /// Allocates one frame and returns its physical address.
@@ -121,9 +119,7 @@ impl<'a> FrameAllocator<'a> {
         while start.checked_add(count)? <= self.frames {
             match (start..start + count).rev().find(|&i| self.is_used(i)) {
                 None => {
-                    for i in start..start + count {
-                        self.mark_used(i);
-                    }
+                    self.mark_range(start, start + count, true);
                     return Some(self.address(start));
                 }
                 Some(used) => start = aligned_index(base_frame, used + 1, align)?,
@@ -144,9 +140,7 @@ impl<'a> FrameAllocator<'a> {
         if (first..end).any(|i| !self.is_used(i)) {
             return Err(FrameError::DoubleFree);
         }
-        for i in first..end {
-            self.mark_free(i);
-        }
+        self.mark_range(first, end, false);
         Ok(())
     }
 
@@ -207,17 +201,27 @@ impl<'a> FrameAllocator<'a> {
     }
 
     fn mark_used(&mut self, i: usize) {
-        if !self.is_used(i) {
-            self.bitmap[i / 64] |= 1 << (i % 64);
-            self.free -= 1;
-        }
+        self.mark_range(i, i + 1, true);
     }
 
-    fn mark_free(&mut self, i: usize) {
-        if self.is_used(i) {
-            self.bitmap[i / 64] &= !(1 << (i % 64));
-            self.free += 1;
-            self.hint = self.hint.min(i / 64);
+    /// Marks frames `[from, to)` (all managed) used or free, a word at a
+    /// time: boot frees whole RAM regions, so this is on the boot path.
+    fn mark_range(&mut self, from: usize, to: usize, used: bool) {
+        let mut i = from;
+        while i < to {
+            let (w, bit) = (i / 64, i % 64);
+            let n = (64 - bit).min(to - i);
+            let mask = (u64::MAX >> (64 - n)) << bit;
+            let word = &mut self.bitmap[w];
+            if used {
+                self.free -= (!*word & mask).count_ones() as usize;
+                *word |= mask;
+            } else {
+                self.free += (*word & mask).count_ones() as usize;
+                *word &= !mask;
+                self.hint = self.hint.min(w);
+            }
+            i += n;
         }
     }
 }
@@ -388,6 +392,27 @@ mod tests {
         let mut a = FrameAllocator::new(&mut empty, BASE, 10);
         assert_eq!(a.total_frames(), 0);
         assert_eq!(a.alloc(), None);
+    }
+
+    #[test]
+    fn four_gib_of_frames_word_at_a_time() {
+        let mut bitmap = vec![0u64; (1 << 20) / 64];
+        let mut a = FrameAllocator::new(&mut bitmap, 0, 1 << 20);
+        a.add_free_range(0x1000, 0x8000_0000 - 0x800);
+        assert_eq!(
+            a.free_frames(),
+            (1 << 19) - 2,
+            "frame 0 and the partial last frame excluded"
+        );
+        a.reserve_range(0, 0x10_0000);
+        a.reserve_range(0x10_0000, 0x23_4567);
+        assert_eq!(a.free_frames(), (1 << 19) - 0x235 - 1);
+        assert_eq!(a.alloc(), Some(0x23_5000));
+        a.add_free_range(0x1_0000_0000 - 0x4000, u64::MAX);
+        assert!(a.is_free(0xffff_f000) && !a.is_free(0x8000_0000));
+        let p = a.alloc_contiguous(512, 512).unwrap();
+        assert_eq!(p % 0x20_0000, 0);
+        assert_eq!(a.free_contiguous(p, 512), Ok(()));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub const GRANT_CAPACITY: usize = 64;
 const INDEX_BITS: u32 = 8;
 const INDEX_MASK: u32 = (1 << INDEX_BITS) - 1;
 const MAX_GENERATION: u32 = u32::MAX >> INDEX_BITS;
+const _: () = assert!(GRANT_CAPACITY <= 1 << INDEX_BITS);
 
 /// Access rights of a grant: a non-empty set of `GRANT_READ`, `GRANT_WRITE`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

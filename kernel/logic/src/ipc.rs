@@ -39,6 +39,8 @@ use molt_abi::endpoint::MAX_PROCS;
 use molt_abi::{Endpoint, Error};
 
 const NIL: u16 = u16::MAX;
+// Slots are stored as u16 with NIL as the terminator.
+const _: () = assert!(MAX_PROCS < NIL as usize);
 const PENDING_WORDS: usize = MAX_PROCS.div_ceil(64);
 /// Largest generation an endpoint can carry.
 const MAX_GENERATION: u32 = (u32::MAX >> 10) - 1;
@@ -307,16 +309,7 @@ impl Ipc {
                     bits: 0,
                 });
             }
-            if let Some(sender) = self.dequeue(caller, source) {
-                let IpcState::Sending { call, .. } = self.slots[sender].state else {
-                    // Queue members are always sending; treat anything else
-                    // as a plain send rather than trusting it further.
-                    self.slots[sender].state = IpcState::Running;
-                    return Ok(RecvOutcome::Message {
-                        from: sender,
-                        sender_was_call: false,
-                    });
-                };
+            if let Some((sender, call)) = self.dequeue(caller, source) {
                 self.slots[sender].state = if call {
                     IpcState::WaitingReply { from: caller }
                 } else {
@@ -503,22 +496,24 @@ impl Ipc {
         self.slots[dst].queue_tail = sender as u16;
     }
 
-    /// Removes and returns the first sender in `dst`'s queue, or the given
-    /// one if it is queued there.
-    fn dequeue(&mut self, dst: usize, only: Option<usize>) -> Option<usize> {
-        let found = match only {
+    /// Removes the first sender in `dst`'s queue, or the given one if it is
+    /// queued there; returns it and whether it is calling.
+    fn dequeue(&mut self, dst: usize, only: Option<usize>) -> Option<(usize, bool)> {
+        let sender = match only {
             None => self.slots[dst].queue_head,
-            Some(s) if matches!(self.slots[s].state, IpcState::Sending { to, .. } if to == dst) => {
-                s as u16
-            }
-            Some(_) => NIL,
+            Some(s) => s as u16,
         };
-        if found == NIL {
+        let s = usize::from(sender);
+        // Every queue member is `Sending` to the queue's owner, and every
+        // `Sending` slot is in that queue (checked by the tests).
+        let IpcState::Sending { to, call } = self.slots.get(s)?.state else {
+            return None;
+        };
+        if to != dst {
             return None;
         }
-        let found = usize::from(found);
-        self.unlink(dst, found);
-        Some(found)
+        self.unlink(dst, s);
+        Some((s, call))
     }
 
     /// Removes `sender` from `dst`'s queue (no-op if absent).
@@ -575,5 +570,7 @@ fn next_set_bit(words: &[u64; PENDING_WORDS], from: usize) -> Option<usize> {
     }
 }
 
+#[cfg(test)]
+mod model;
 #[cfg(test)]
 mod tests;

@@ -24,7 +24,9 @@
 
 use crate::bootfs::Archive;
 use crate::bytes::{padded_name, slice_at, u16_at, u32_at, u64_at, u8_at};
-use crate::privilege::{PortRange, Privileges, MAX_PORT_RANGES, MAX_SERVERS, USER_PRIV_ID};
+use crate::privilege::{
+    PortRange, Privileges, ALL_KCALLS, MAX_PORT_RANGES, MAX_SERVERS, USER_PRIV_ID,
+};
 use crate::sched::LEVELS;
 use core::fmt;
 
@@ -295,7 +297,7 @@ fn decode(rec: &[u8], id: u8, count: usize) -> Result<Fields, &'static str> {
         return Err("ipc_to names a privilege id that does not exist");
     }
     let kcalls = u64_at(rec, 80).ok_or(short)?;
-    if kcalls & !((1u64 << molt_abi::kcall::KC_COUNT) - 1) != 0 {
+    if kcalls & !ALL_KCALLS != 0 {
         return Err("unknown kernel call");
     }
     let mut io_ports = [PortRange::EMPTY; MAX_PORT_RANGES];

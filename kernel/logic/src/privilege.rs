@@ -25,6 +25,16 @@ pub const MAX_PORT_RANGES: usize = 4;
 /// IRQ lines a record can name (bits of `irqs`).
 pub const MAX_IRQS: u8 = 32;
 
+// The record holds one bit per kernel call.
+const _: () = assert!(molt_abi::kcall::KC_COUNT <= 64);
+
+/// The `kcalls` mask allowing every kernel call.
+pub const ALL_KCALLS: u64 = if molt_abi::kcall::KC_COUNT == 64 {
+    u64::MAX
+} else {
+    (1 << molt_abi::kcall::KC_COUNT) - 1
+};
+
 /// An inclusive range of I/O ports; empty when `first > last`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct PortRange {

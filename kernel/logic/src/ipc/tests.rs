@@ -665,3 +665,107 @@ fn random_operations_keep_the_invariants() {
         assert!(n > 100, "operation {op} succeeded only {n} times");
     }
 }
+
+/// A tiny kernel around the state machine: it keeps each process's
+/// outgoing message and inbox, carries out the outcomes exactly as the
+/// real kernel must, and runs whichever process the table says is running.
+/// Clients call a server 10,000 times in total with checked payloads while
+/// kernel events and a notifying process interleave.
+#[test]
+fn fake_kernel_runs_clients_and_a_server() {
+    const SERVER: usize = 0;
+    const NOTIFIER: usize = 1;
+    const CLIENTS: [usize; 3] = [2, 3, 4];
+    const CALLS: u64 = 10_000;
+    let (mut ipc, e) = table(5);
+    let mut out = [0u64; 5];
+    let mut inbox: [Option<(Endpoint, u64)>; 5] = [None; 5];
+    let mut sent = [0u64; 5];
+    let mut got_reply = [0u64; 5];
+    let mut waiting = [false; 5]; // a client has a call outstanding
+    let (mut served, mut kernel_events, mut process_notes) = (0u64, 0u64, 0u64);
+    let mut rng = Rng::new(77);
+    let mut steps = 0;
+    while served < CALLS {
+        steps += 1;
+        assert!(steps < 1_000_000, "no progress");
+        let p = rng.below(5) as usize;
+        if ipc.state(p) != IpcState::Running {
+            continue;
+        }
+        match p {
+            SERVER => match ipc.receive(SERVER, ANY, true).unwrap() {
+                RecvOutcome::Blocked => {}
+                RecvOutcome::Notification { source, bits } => {
+                    if source == Endpoint::KERNEL {
+                        assert_ne!(bits, 0);
+                        kernel_events += 1;
+                    } else {
+                        assert_eq!(source, e[NOTIFIER]);
+                        process_notes += 1;
+                    }
+                }
+                RecvOutcome::Message {
+                    from,
+                    sender_was_call,
+                } => {
+                    assert!(sender_was_call && CLIENTS.contains(&from));
+                    inbox[SERVER] = Some((e[from], out[from]));
+                }
+            },
+            NOTIFIER => {
+                if rng.below(4) == 0 {
+                    if let NotifyOutcome::Delivered { to, source, .. } =
+                        ipc.notify(NOTIFIER, e[SERVER]).unwrap()
+                    {
+                        assert_eq!((to, source), (SERVER, e[NOTIFIER]));
+                        process_notes += 1;
+                    }
+                } else if rng.below(4) == 0 {
+                    if let NotifyOutcome::Delivered { bits, .. } =
+                        ipc.notify_kernel(SERVER, 1 << rng.below(8))
+                    {
+                        assert_ne!(bits, 0);
+                        kernel_events += 1;
+                    }
+                }
+            }
+            client => {
+                if waiting[client] {
+                    // Resumed: the reply must be there and match.
+                    let (from, value) = inbox[client].take().expect("resumed without a reply");
+                    assert_eq!(from, e[SERVER]);
+                    assert_eq!(value, out[client] + 1);
+                    got_reply[client] += 1;
+                    waiting[client] = false;
+                } else if sent.iter().sum::<u64>() < CALLS {
+                    sent[client] += 1;
+                    out[client] = (client as u64) << 32 | sent[client];
+                    waiting[client] = true;
+                    if let SendOutcome::Delivered { to } =
+                        ipc.send(client, e[SERVER], true).unwrap()
+                    {
+                        inbox[to] = Some((e[client], out[client]));
+                    }
+                }
+            }
+        }
+        // The server answers whatever it received, in its next step.
+        if ipc.state(SERVER) == IpcState::Running {
+            if let Some((client, value)) = inbox[SERVER].take() {
+                let to = ipc.reply(SERVER, client).unwrap();
+                inbox[to] = Some((e[SERVER], value + 1));
+                served += 1;
+            }
+        }
+        check_invariants(&ipc);
+    }
+    assert_eq!(sent.iter().sum::<u64>(), CALLS);
+    let pending: u64 = CLIENTS.iter().map(|&c| u64::from(waiting[c])).sum();
+    assert_eq!(got_reply.iter().sum::<u64>() + pending, CALLS);
+    assert!(
+        CLIENTS.iter().all(|&c| sent[c] > 1000),
+        "every client got turns: {sent:?}"
+    );
+    assert!(kernel_events > 0 && process_notes > 0);
+}

@@ -11,7 +11,7 @@ use super::{
     VERSION,
 };
 use crate::privilege::{
-    PortRange, Privileges, MAX_IRQS, MAX_PORT_RANGES, MAX_SERVERS, USER_PRIV_ID,
+    PortRange, Privileges, ALL_KCALLS, MAX_IRQS, MAX_PORT_RANGES, MAX_SERVERS, USER_PRIV_ID,
 };
 use crate::sched::LEVELS;
 use serde::Deserialize;
@@ -189,7 +189,7 @@ fn resolve(
     }
     for call in &r.kcalls {
         p.kcalls |= match call.as_str() {
-            "*" => (1u64 << molt_abi::kcall::KC_COUNT) - 1,
+            "*" => ALL_KCALLS,
             name => {
                 1 << kcall_number(name)
                     .ok_or_else(|| fail(format!("{what}: unknown kernel call '{name}'")))?

@@ -10,6 +10,7 @@ use super::{slot, Policy, RunState, LEVELS};
 use molt_abi::endpoint::MAX_PROCS;
 
 const NIL: u16 = u16::MAX;
+const _: () = assert!(MAX_PROCS < NIL as usize);
 
 #[derive(Clone, Copy)]
 struct Thread {

@@ -21,6 +21,7 @@ pub const STRIDE1: u64 = 1 << 20;
 /// Most tickets a slot may hold (larger values are clamped).
 pub const MAX_TICKETS: u32 = 1 << 16;
 const NOT_QUEUED: u16 = u16::MAX;
+const _: () = assert!(MAX_PROCS < NOT_QUEUED as usize);
 
 #[derive(Clone, Copy)]
 struct Thread {
