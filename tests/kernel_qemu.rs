@@ -73,6 +73,16 @@ fn kernel_survives_random_syscalls() {
 }
 
 #[test]
+fn signal_handler_runs_and_interrupts_a_blocking_call() {
+    scenario("signal", "");
+}
+
+#[test]
+fn process_manager_can_fork_and_exec_a_waiting_client() {
+    scenario("forkfor", "");
+}
+
+#[test]
 fn priority_policy_is_strict() {
     let log = scenario("sched-prio", "sched=prio");
     assert!(log.contains("sched: prio policy"), "policy not selected:\n{log}");

@@ -31,7 +31,7 @@ pub fn init(initrd: Option<(u64, u64)>, cmdline: &'static str) -> Result<(), &'s
     Ok(())
 }
 
-fn start(k: &mut Kernel, entry: &ServerEntry<'static>, parent: Option<Endpoint>) -> Result<Endpoint, Error> {
+fn start(k: &mut Kernel, index: usize, entry: &ServerEntry<'static>, parent: Option<Endpoint>) -> Result<Endpoint, Error> {
     let m = MODULES.get();
     let image = m.archive.get(entry.module).ok_or(Error::NOENT)?;
     let mut args = Vec::with_capacity(entry.name.len() + 1 + m.cmdline.len());
@@ -42,6 +42,7 @@ fn start(k: &mut Kernel, entry: &ServerEntry<'static>, parent: Option<Endpoint>)
     if let Ok(slot) = k.resolve(ep) {
         if let Ok(p) = k.proc(slot) {
             p.parent = parent;
+            p.manifest_index = Some(index);
         }
     }
     Ok(ep)
@@ -50,8 +51,8 @@ fn start(k: &mut Kernel, entry: &ServerEntry<'static>, parent: Option<Endpoint>)
 /// Starts every `boot = true` server, in manifest order.
 pub fn start_boot_servers(k: &mut Kernel) {
     let m = MODULES.get();
-    for entry in m.manifest.servers().filter(|s| s.boot) {
-        match start(k, &entry, None) {
+    for (index, entry) in m.manifest.servers().enumerate().filter(|(_, s)| s.boot) {
+        match start(k, index, &entry, None) {
             Ok(ep) => log::info!("boot: started {} (endpoint {:#x})", entry.name, ep.0),
             Err(e) => log::error!("boot: {}: {}", entry.name, e.text()),
         }
@@ -64,5 +65,18 @@ pub fn spawn_module(k: &mut Kernel, index: u64) -> Result<Endpoint, Error> {
     let index = usize::try_from(index).map_err(|_| Error::INVAL)?;
     let entry = m.manifest.servers().nth(index).ok_or(Error::NOENT)?;
     let parent = k.cur().endpoint;
-    start(k, &entry, Some(parent))
+    start(k, index, &entry, Some(parent))
+}
+
+/// Starts manifest server `index` again, with no parent (the kernel
+/// restarting the exit watcher).
+pub fn respawn(k: &mut Kernel, index: usize) -> Result<Endpoint, Error> {
+    let m = MODULES.get();
+    let entry = m.manifest.servers().nth(index).ok_or(Error::NOENT)?;
+    start(k, index, &entry, None)
+}
+
+/// The boot-archive module called `name`.
+pub fn image(name: &str) -> Option<&'static [u8]> {
+    MODULES.try_get()?.archive.get(name)
 }

@@ -25,7 +25,7 @@ impl From<Result<isize, Error>> for Ret {
     }
 }
 
-fn as_bytes(msg: &Message) -> &[u8; MESSAGE_SIZE] {
+pub(crate) fn as_bytes(msg: &Message) -> &[u8; MESSAGE_SIZE] {
     // SAFETY: Message is repr(C), 64 bytes of integers with no padding
     // (u32, u32, [u64; 7]), so every byte is initialised.
     unsafe { &*(msg as *const Message as *const [u8; MESSAGE_SIZE]) }

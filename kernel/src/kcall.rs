@@ -9,14 +9,20 @@ use molt_kernel_logic::sched::Policy as _;
 use crate::ipc::Ret;
 use crate::mem::vspace::Rights;
 use crate::proc::{lifecycle, Kernel, KERNEL};
+use crate::proc::process::Activity;
+use alloc::string::String;
 use alloc::vec;
+use alloc::vec::Vec;
 use molt_abi::kcall::*;
+use molt_abi::kcall::ProcInfo;
 use molt_abi::{Endpoint, Error};
 use molt_kernel_logic::grant::{GrantId, Rights as GrantRights};
 use molt_kernel_logic::usercopy::UserRange;
 
 /// Largest executable `exec` accepts.
 const MAX_IMAGE: u64 = 16 << 20;
+/// Largest `map_anon` in one call.
+const MAX_MAP: u64 = 64 << 20;
 /// Chunk size of safecopy's bounce buffer.
 const COPY_CHUNK: usize = 512;
 
@@ -85,7 +91,12 @@ fn simple(k: &mut Kernel, n: usize, a: [u64; 5]) -> Result<isize, Error> {
             crate::irq::acknowledge(line, owner).map(|()| 0)
         }
         KC_SELF => Ok(k.cur().endpoint.0 as isize),
-        KC_MAP_ANON => space(k)?.map_zeroed(a[0], a[1], Rights { write: true, exec: false }).map(|()| 0),
+        KC_MAP_ANON => {
+            if a[1] > MAX_MAP {
+                return Err(Error::NOMEM);
+            }
+            space(k)?.map_zeroed(a[0], a[1], Rights { write: true, exec: false }).map(|()| 0)
+        }
         KC_SPAWN => crate::boot::spawn_module(k, a[0]).map(|e| e.0 as isize),
         KC_WATCH_EXITS => {
             k.exit_watcher = Some(k.cur().endpoint);
@@ -106,6 +117,16 @@ fn simple(k: &mut Kernel, n: usize, a: [u64; 5]) -> Result<isize, Error> {
             let slot = k.resolve(endpoint(a[0])?)?;
             Ok(k.proc(slot)?.cpu_ns as isize)
         }
+        KC_FORK_FOR => lifecycle::fork_for(k, endpoint(a[0])?).map(|e| e.0 as isize),
+        KC_EXEC_FOR => exec_for(k, a),
+        KC_BOOT_IMAGE => boot_image(k, a),
+        KC_SIGNAL => crate::signal::deliver(k, endpoint(a[0])?, a[1], a[2], a[3]),
+        KC_SIGRETURN => crate::signal::sigreturn(k),
+        KC_PROC_INFO => proc_info(k, a[0], a[1]),
+        KC_CONSOLE_CLAIM => {
+            crate::serial::claim();
+            Ok(0)
+        }
         _ => Err(Error::NOSYS),
     }
 }
@@ -123,8 +144,9 @@ fn kill(k: &mut Kernel, target: u64, status: i64) -> Result<isize, Error> {
     Ok(0)
 }
 
-fn exec(k: &mut Kernel, a: [u64; 5]) -> Result<isize, Error> {
-    let (image_ptr, image_len, args_ptr, args_len) = (a[0], a[1], a[2], a[3]);
+/// Copies an executable and its argument block out of the caller's memory.
+fn image_and_args(k: &mut Kernel, image_ptr: u64, image_len: u64, args_ptr: u64, args_len: u64)
+    -> Result<(Vec<u8>, Vec<u8>, String), Error> {
     if image_len > MAX_IMAGE || args_len > crate::proc::loader::MAX_ARGS as u64 {
         return Err(Error::INVAL);
     }
@@ -134,10 +156,68 @@ fn exec(k: &mut Kernel, a: [u64; 5]) -> Result<isize, Error> {
     let mut args = vec![0u8; args_len as usize];
     space.read(args_ptr, &mut args)?;
     let name = args.split(|&b| b == 0 || b == b' ').next().and_then(|n| core::str::from_utf8(n).ok()).unwrap_or("?");
-    let name = alloc::string::String::from(name);
+    let name = String::from(name);
+    Ok((image, args, name))
+}
+
+fn exec(k: &mut Kernel, a: [u64; 5]) -> Result<isize, Error> {
+    let (image, args, name) = image_and_args(k, a[0], a[1], a[2], a[3])?;
     lifecycle::exec(k, &image, &args, &name)?;
     // The frame now holds the new image's entry state, including rax.
     Ok(0)
+}
+
+fn exec_for(k: &mut Kernel, a: [u64; 5]) -> Result<isize, Error> {
+    let client = endpoint(a[0])?;
+    let (image, args, name) = image_and_args(k, a[1], a[2], a[3], a[4])?;
+    lifecycle::exec_for(k, client, &image, &args, &name).map(|()| 0)
+}
+
+fn boot_image(k: &mut Kernel, a: [u64; 5]) -> Result<isize, Error> {
+    let (name_ptr, name_len, buf, buf_len) = (a[0], a[1], a[2], a[3]);
+    if name_len > 64 {
+        return Err(Error::INVAL);
+    }
+    let mut name = [0u8; 64];
+    let name = &mut name[..name_len as usize];
+    space(k)?.read(name_ptr, name)?;
+    let name = core::str::from_utf8(name).map_err(|_| Error::INVAL)?;
+    if name == "manifest" {
+        return Err(Error::NOENT);
+    }
+    let image = crate::boot::image(name).ok_or(Error::NOENT)?;
+    if buf_len >= image.len() as u64 {
+        space(k)?.write(buf, image)?;
+    }
+    Ok(image.len() as isize)
+}
+
+fn proc_info(k: &mut Kernel, from: u64, out: u64) -> Result<isize, Error> {
+    let start = usize::try_from(from).map_err(|_| Error::INVAL)?;
+    let slot = (start..k.procs.len()).find(|&s| k.procs[s].is_some()).ok_or(Error::NOENT)?;
+    let p = k.proc(slot)?;
+    let mut info = ProcInfo {
+        endpoint: p.endpoint.0,
+        parent: p.parent.unwrap_or(Endpoint::NONE).0,
+        cpu_ns: p.cpu_ns,
+        state: match p.activity {
+            Activity::Active => 0,
+            Activity::InIpc => 1,
+            Activity::InWait { .. } => 2,
+            Activity::Zombie { .. } => 3,
+        },
+        priv_id: u32::from(p.privileges.id),
+        name: [0; 24],
+    };
+    let name = p.name.as_str().as_bytes();
+    info.name[..name.len()].copy_from_slice(name);
+    // SAFETY: ProcInfo is repr(C) plain integers with no padding
+    // (u32, u32, u64, u32, u32, [u8; 24]).
+    let bytes = unsafe {
+        core::slice::from_raw_parts(&info as *const ProcInfo as *const u8, core::mem::size_of::<ProcInfo>())
+    };
+    space(k)?.write(out, bytes)?;
+    Ok(slot as isize + 1)
 }
 
 fn alloc_dma(k: &mut Kernel, len: u64, virt: u64) -> Result<isize, Error> {

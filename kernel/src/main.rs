@@ -33,6 +33,7 @@ mod power;
 mod proc;
 mod pvh;
 mod serial;
+mod signal;
 mod syscall;
 mod time;
 mod trap;

@@ -6,6 +6,7 @@
 
 use crate::arch::port::{inb, outb};
 use core::fmt;
+use core::sync::atomic::{AtomicBool, Ordering};
 use spin::Mutex;
 
 const COM1: u16 = 0x3f8;
@@ -55,12 +56,28 @@ impl fmt::Write for Serial {
     }
 }
 
-/// Prints to the serial port.
+static CLAIMED: AtomicBool = AtomicBool::new(false);
+
+/// The user-space console driver took the port: from now on the kernel
+/// only writes emergencies (panics, kernel faults) and debug writes of
+/// processes privileged to make them.
+pub fn claim() {
+    CLAIMED.store(true, Ordering::Relaxed);
+}
+
+/// True once the console driver owns the port.
+pub fn claimed() -> bool {
+    CLAIMED.load(Ordering::Relaxed)
+}
+
+/// Prints to the serial port (until the console driver claims it).
 #[macro_export]
 macro_rules! kprint {
     ($($arg:tt)*) => {{
         use core::fmt::Write as _;
-        let _ = write!($crate::serial::SERIAL.lock(), $($arg)*);
+        if !$crate::serial::claimed() {
+            let _ = write!($crate::serial::SERIAL.lock(), $($arg)*);
+        }
     }};
 }
 
@@ -69,8 +86,10 @@ macro_rules! kprint {
 macro_rules! kprintln {
     ($($arg:tt)*) => {{
         use core::fmt::Write as _;
-        let mut serial = $crate::serial::SERIAL.lock();
-        let _ = writeln!(serial, $($arg)*);
+        if !$crate::serial::claimed() {
+            let mut serial = $crate::serial::SERIAL.lock();
+            let _ = writeln!(serial, $($arg)*);
+        }
     }};
 }
 

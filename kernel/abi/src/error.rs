@@ -63,6 +63,8 @@ errors! {
     NOENT = 15, "no such name";
     /// The resource is in use.
     BUSY = 16, "resource busy";
+    /// A blocking call was interrupted by a signal.
+    INTR = 17, "interrupted by a signal";
 }
 
 impl Error {

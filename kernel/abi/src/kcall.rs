@@ -64,10 +64,54 @@ kcalls! {
     KC_SCHED_CTL = 19;
     /// `cpu_time(endpoint) -> nanoseconds` of CPU the process has used.
     KC_CPU_TIME = 20;
+    /// `fork_for(client) -> child endpoint`: forks `client`, which must be
+    /// waiting for the caller's reply (the process manager serving
+    /// IPC_MSG_FORK). The child's kernel parent is the caller; the child
+    /// resumes from its call with a reply whose `payload[0]` is 0.
+    KC_FORK_FOR = 21;
+    /// `exec_for(client, image_ptr, image_len, args_ptr, args_len)`:
+    /// replaces `client`'s image with the ELF in the caller's memory. The
+    /// client must be waiting for the caller's reply; it resumes at the new
+    /// entry point instead (the reply is consumed).
+    KC_EXEC_FOR = 22;
+    /// `boot_image(name_ptr, name_len, buf_ptr, buf_len) -> size`: copies
+    /// the boot-archive module of that name into the caller's buffer if it
+    /// fits; always returns its size.
+    KC_BOOT_IMAGE = 23;
+    /// `signal(target, handler, signo, restorer)`: makes `target` run
+    /// `handler(signo)` on its own stack, returning into `restorer`, which
+    /// must call `sigreturn`. A blocking call the target was in fails with
+    /// INTR once the handler returns.
+    KC_SIGNAL = 24;
+    /// `sigreturn()`: resumes what the signal interrupted.
+    KC_SIGRETURN = 25;
+    /// `proc_info(index, &mut ProcInfo) -> next index`: the process in the
+    /// first used slot at or after `index`; NOENT past the last.
+    KC_PROC_INFO = 26;
+    /// `console_claim()`: the caller drives the serial console from now
+    /// on; the kernel stops writing to it except for panics.
+    KC_CONSOLE_CLAIM = 27;
 }
 
 /// One past the highest kernel-call number.
-pub const KC_COUNT: usize = 21;
+pub const KC_COUNT: usize = 28;
+
+/// What `proc_info` reports about a process.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct ProcInfo {
+    pub endpoint: u32,
+    /// Kernel parent's endpoint, or `Endpoint::NONE`.
+    pub parent: u32,
+    /// CPU time used, in nanoseconds.
+    pub cpu_ns: u64,
+    /// 0 running or runnable, 1 blocked in IPC, 2 waiting for a child, 3 zombie.
+    pub state: u32,
+    /// Privilege id (63: an ordinary user process).
+    pub priv_id: u32,
+    /// The process name, NUL padded.
+    pub name: [u8; 24],
+}
 
 /// Grant rights.
 pub const GRANT_READ: usize = 1;

@@ -3,6 +3,8 @@
 //! The entry stub switches to the current process's kernel stack, saves
 //! the user state as a [`TrapFrame`] (vector [`SYSCALL_VECTOR`]) and calls
 //! [`crate::syscall::dispatch`]; the result goes back in the frame's `rax`.
+//! A frame whose `vector` is not the system-call one (an interrupted
+//! state restored by `sigreturn`) leaves through `iretq` instead.
 //! One CPU, so the user stack pointer is parked in a static instead of a
 //! per-CPU area reached through `swapgs`.
 
@@ -51,6 +53,10 @@ syscall_entry:
     push r15
     mov rdi, rsp
     call {dispatch}
+    /* A frame restored by sigreturn may be an interrupt frame, whose rcx
+       and r11 are live: such frames leave through iretq. */
+    cmp qword ptr [rsp + 15 * 8], {vector}
+    jne trap_return
     pop r15
     pop r14
     pop r13

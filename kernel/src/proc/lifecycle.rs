@@ -9,8 +9,9 @@ use super::process::{initial_frame, Activity, Process};
 use super::{sched, Kernel, KERNEL};
 use crate::ipc::{deliver_notification, resume, wake_dead_waiters};
 use alloc::vec::Vec;
-use molt_abi::message::NOTIFY_EXIT;
-use molt_abi::{Endpoint, Error};
+use molt_abi::message::{IPC_MSG_REPLY, NOTIFY_EXIT};
+use molt_abi::{Endpoint, Error, Message};
+use molt_kernel_logic::ipc::IpcState;
 use molt_kernel_logic::privilege::Privileges;
 
 /// Exit status of a process ended by a CPU exception: this flag plus the vector.
@@ -35,24 +36,60 @@ pub fn spawn(k: &mut Kernel, name: &str, image: &[u8], args: &[u8], privileges: 
 /// `fork()`: a copy of the caller. The child returns 0, the parent the
 /// child's endpoint.
 pub fn fork(k: &mut Kernel) -> Result<Endpoint, Error> {
-    let parent_slot = k.current.ok_or(Error::SRCH)?;
+    let me = k.current.ok_or(Error::SRCH)?;
+    let parent_ep = k.proc(me)?.endpoint;
+    fork_of(k, me, parent_ep).map(|(_, e)| e)
+}
+
+/// `fork_for(client)`: the process manager forks a client blocked in its
+/// IPC_MSG_FORK call. The child belongs to the caller (its kernel parent)
+/// and resumes from the call with a reply saying 0.
+pub fn fork_for(k: &mut Kernel, client: Endpoint) -> Result<Endpoint, Error> {
+    let me = k.current.ok_or(Error::SRCH)?;
+    let client_slot = waiting_client(k, me, client)?;
+    let my_ep = k.proc(me)?.endpoint;
+    let (child_slot, child_ep) = fork_of(k, client_slot, my_ep)?;
+    let mut reply = Message::new(IPC_MSG_REPLY, [0; 7]);
+    reply.source = my_ep.0;
+    let child = k.proc(child_slot)?;
+    let buf = child.msg_buf;
+    if let Some(space) = &child.space {
+        // The client's buffer was checked writable when it called; a
+        // failure here leaves the child with its request in the buffer.
+        let _ = space.write(buf, crate::ipc::as_bytes(&reply));
+    }
+    Ok(child_ep)
+}
+
+/// The slot of `client` if it waits for a reply from process `me`.
+fn waiting_client(k: &mut Kernel, me: usize, client: Endpoint) -> Result<usize, Error> {
+    let slot = k.resolve(client)?;
+    match k.ipc.state(slot) {
+        IpcState::WaitingReply { from } if from == me => Ok(slot),
+        _ => Err(Error::NOTWAITING),
+    }
+}
+
+/// Copies process `src` into a new process whose kernel parent is
+/// `parent`. The child's frame is the source's, returning 0.
+fn fork_of(k: &mut Kernel, src: usize, parent: Endpoint) -> Result<(usize, Endpoint), Error> {
     let slot = k.free_slot().ok_or(Error::AGAIN)?;
-    let parent = k.proc(parent_slot)?;
-    let space = parent.space.as_ref().ok_or(Error::SRCH)?.fork()?;
-    let mut frame = *parent.user_frame();
+    let p = k.proc(src)?;
+    let space = p.space.as_ref().ok_or(Error::SRCH)?.fork()?;
+    let mut frame = *p.user_frame();
     frame.rax = 0;
-    let (name, privileges, prio, tickets, parent_ep) =
-        (parent.name, parent.privileges, parent.priority, parent.tickets, parent.endpoint);
+    let (name, privileges, prio, tickets, msg_buf) = (p.name, p.privileges, p.priority, p.tickets, p.msg_buf);
     let endpoint = k.ipc.spawn(slot);
     let mut child = Process::new(name.as_str(), endpoint, space, privileges);
-    child.parent = Some(parent_ep);
+    child.parent = Some(parent);
     child.priority = prio;
     child.tickets = tickets;
+    child.msg_buf = msg_buf;
     child.start_user(&frame);
     k.procs[slot] = Some(child);
     k.sched.add(slot, prio, tickets);
     k.sched.wake(slot);
-    Ok(endpoint)
+    Ok((slot, endpoint))
 }
 
 /// `exec(image, args)`: replaces the caller's image. On success the
@@ -63,8 +100,30 @@ pub fn exec(k: &mut Kernel, image: &[u8], args: &[u8], name: &str) -> Result<(),
     crate::mem::paging::activate(loaded.space.root());
     cur.space = Some(loaded.space);
     cur.grants.clear();
+    cur.sig_frame = 0;
     cur.name = super::process::Name::new(name);
     *cur.user_frame() = initial_frame(loaded.entry, loaded.rsp, loaded.args, args.len() as u64);
+    Ok(())
+}
+
+/// `exec_for(client, image, args)`: replaces the image of a client blocked
+/// in its IPC_MSG_EXEC call to the caller; the client resumes at the new
+/// entry point instead of receiving a reply.
+pub fn exec_for(k: &mut Kernel, client: Endpoint, image: &[u8], args: &[u8], name: &str) -> Result<(), Error> {
+    let me = k.current.ok_or(Error::SRCH)?;
+    let slot = waiting_client(k, me, client)?;
+    let loaded = loader::load(image, args)?;
+    let p = k.proc(slot)?;
+    p.space = Some(loaded.space);
+    p.grants.clear();
+    p.sig_frame = 0;
+    p.name = super::process::Name::new(name);
+    *p.user_frame() = initial_frame(loaded.entry, loaded.rsp, loaded.args, args.len() as u64);
+    k.ipc.reply(me, client)?;
+    if let Ok(p) = k.proc(slot) {
+        p.activity = Activity::Active;
+    }
+    sched::wake(slot);
     Ok(())
 }
 
@@ -103,6 +162,17 @@ pub fn exit(k: &mut Kernel, slot: usize, status: i64) {
         }
     }
 
+    if k.exit_watcher == Some(endpoint) {
+        // The watchdog itself died: the kernel restarts it, and the new
+        // instance rebuilds its view with proc_info.
+        k.exit_watcher = None;
+        if let Some(index) = k.proc(slot).ok().and_then(|p| p.manifest_index) {
+            match crate::boot::respawn(k, index) {
+                Ok(e) => log::warn!("exit watcher {} died; restarted as {:#x}", endpoint.0, e.0),
+                Err(e) => log::error!("exit watcher died and could not be restarted: {}", e.text()),
+            }
+        }
+    }
     if let Some(w) = k.exit_watcher {
         if let Ok(ws) = k.resolve(w) {
             let outcome = k.ipc.notify_kernel(ws, NOTIFY_EXIT);

@@ -73,6 +73,10 @@ pub struct Process {
     pub alarm_at: Option<u64>,
     /// CPU time used, in nanoseconds.
     pub cpu_ns: u64,
+    /// Manifest entry this process was started from, if it is a server.
+    pub manifest_index: Option<usize>,
+    /// User address of the innermost signal frame, 0 if none.
+    pub sig_frame: u64,
     /// Scheduling parameters (the policy keeps its own copy).
     pub priority: u8,
     pub tickets: u32,
@@ -97,6 +101,8 @@ impl Process {
             activity: Activity::Active,
             alarm_at: None,
             cpu_ns: 0,
+            manifest_index: None,
+            sig_frame: 0,
             priority: 8,
             tickets: 100,
         })

@@ -15,6 +15,8 @@ pub const ALL: &[(&str, fn() -> Verdict)] = &[
     ("dead", dead_endpoint),
     ("deadlock", deadlock_refused),
     ("fuzz", random_syscalls),
+    ("signal", signal_interrupts_receive),
+    ("forkfor", fork_and_exec_for_a_client),
 ];
 
 /// Manifest index of `ktest-peer` and `ktest-fuzz` (boot/ktest.toml).
@@ -213,5 +215,87 @@ fn random_syscalls() -> Verdict {
     let mut m = Message::new(IPC_MSG_PING, [9; 7]);
     check!(ipc::call(server, &mut m).is_ok() && m.payload == transform([9; 7]), "IPC after the fuzz");
     quit(server);
+    Ok(())
+}
+
+static SIGNALLED: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+
+extern "C" fn on_signal(signo: u64) {
+    SIGNALLED.store(signo, core::sync::atomic::Ordering::Relaxed);
+}
+
+fn signal_interrupts_receive() -> Verdict {
+    let child = fork_child(|_| {
+        let mut m = Message::default();
+        match ipc::receive(Endpoint::ANY, &mut m) {
+            Err(Error::INTR) if SIGNALLED.load(core::sync::atomic::Ordering::Relaxed) == 2 => 42,
+            Err(_) => 1,
+            Ok(_) => 2,
+        }
+    })?;
+    for _ in 0..100 {
+        ipc::yield_now();
+    }
+    kcall::signal(child, on_signal, 2).map_err(|_| "signal failed")?;
+    let (_, status) = kcall::wait(child).map_err(|_| "wait")?;
+    check!(status == 42, "the handler did not run or the receive was not interrupted with INTR");
+    // A signal to a running (not blocked) process: it resumes where it was.
+    let spinner = fork_child(|_| {
+        while SIGNALLED.load(core::sync::atomic::Ordering::Relaxed) != 15 {
+            core::hint::spin_loop();
+        }
+        43
+    })?;
+    kcall::signal(spinner, on_signal, 15).map_err(|_| "signal failed")?;
+    let (_, status) = kcall::wait(spinner).map_err(|_| "wait")?;
+    check!(status == 43, "a running process did not take its handler and carry on");
+    let bad = kcall::raw(molt_abi::kcall::KC_SIGNAL as u64, [child.0.into(), 0xffff_8000_0000_0000, 1, 0x400000, 0]);
+    check!(bad == Error::FAULT.to_ret() || bad == Error::DEADSRCDST.to_ret(), "a kernel-address handler was accepted");
+    Ok(())
+}
+
+const MSG_FORK: u32 = molt_abi::message::IPC_MSG_FORK;
+const MSG_EXEC: u32 = molt_abi::message::IPC_MSG_EXEC;
+
+static mut IMAGE: [u8; 1 << 20] = [0; 1 << 20];
+
+fn fork_and_exec_for_a_client() -> Verdict {
+    // The child asks us to fork it, the way a program asks pm.
+    let client = fork_child(|server| {
+        let mut m = Message::new(MSG_FORK, [0; 7]);
+        if ipc::call(server, &mut m).is_err() {
+            return 1;
+        }
+        if m.payload[0] == 0 {
+            return 5; // the grandchild
+        }
+        // Then asks to be replaced by a fresh ktest image.
+        let mut m = Message::new(MSG_EXEC, [0; 7]);
+        let _ = ipc::call(server, &mut m);
+        3 // only reached if exec failed
+    })?;
+    let mut m = Message::default();
+    let from = ipc::receive(client, &mut m).map_err(|_| "receive fork request")?;
+    check!(m.mtype == MSG_FORK, "expected a fork request");
+    let grandchild = kcall::fork_for(client).map_err(|_| "fork_for failed")?;
+    ipc::reply(from, &Message::new(molt_abi::message::IPC_MSG_REPLY, [grandchild.0.into(), 0, 0, 0, 0, 0, 0]))
+        .map_err(|_| "reply")?;
+    let (who, status) = kcall::wait(grandchild).map_err(|_| "wait grandchild")?;
+    check!(who == grandchild && status == 5, "the forked client did not see 0 from its call");
+    check!(kcall::fork_for(client) == Err(Error::NOTWAITING), "fork_for of a client not waiting on us worked");
+
+    let from = ipc::receive(client, &mut m).map_err(|_| "receive exec request")?;
+    check!(m.mtype == MSG_EXEC, "expected an exec request");
+    // SAFETY: single-threaded; IMAGE is only used here.
+    let image = unsafe { &mut *core::ptr::addr_of_mut!(IMAGE) };
+    let size = kcall::boot_image("ktest", image).map_err(|_| "boot_image")?;
+    check!(size <= image.len(), "ktest image larger than the buffer");
+    kcall::exec_for(client, &image[..size], b"ktest-exec\0").map_err(|_| "exec_for failed")?;
+    // The client no longer waits for a reply (it may even have run and
+    // exited already, if the tick preempted us).
+    let r = ipc::reply(from, &Message::default());
+    check!(r == Err(Error::NOTWAITING) || r == Err(Error::DEADSRCDST), "the exec'ed client still awaited a reply");
+    let (_, status) = kcall::wait(client).map_err(|_| "wait client")?;
+    check!(status == 77, "the exec'ed image did not run");
     Ok(())
 }

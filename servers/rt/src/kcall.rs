@@ -108,3 +108,39 @@ pub fn cpu_time(target: Endpoint) -> Result<u64, Error> {
 pub fn raw(n: u64, a: [u64; 5]) -> isize {
     syscall(SYS_KCALL, n, a[0], a[1], a[2], a[3], a[4])
 }
+
+/// `fork_for(client)`: forks a client blocked in its call to us.
+pub fn fork_for(client: Endpoint) -> Result<Endpoint, Error> {
+    kcall(KC_FORK_FOR, [client.0.into(), 0, 0, 0, 0]).map(|e| Endpoint(e as u32))
+}
+
+/// `exec_for(client, image, args)`: replaces a waiting client's image.
+pub fn exec_for(client: Endpoint, image: &[u8], args: &[u8]) -> Result<(), Error> {
+    kcall(KC_EXEC_FOR, [client.0.into(), image.as_ptr() as u64, image.len() as u64, args.as_ptr() as u64, args.len() as u64])
+        .map(drop)
+}
+
+/// Copies the boot module `name` into `buf` if it fits; returns its size.
+pub fn boot_image(name: &str, buf: &mut [u8]) -> Result<usize, Error> {
+    kcall(KC_BOOT_IMAGE, [name.as_ptr() as u64, name.len() as u64, buf.as_mut_ptr() as u64, buf.len() as u64, 0])
+}
+
+/// Makes `target` run `handler(signo)`, returning through the runtime's
+/// restorer into `sigreturn`.
+pub fn signal(target: Endpoint, handler: extern "C" fn(u64), signo: u64) -> Result<(), Error> {
+    let restorer = crate::signal::restorer as *const () as u64;
+    kcall(KC_SIGNAL, [target.0.into(), handler as *const () as u64, signo, restorer, 0]).map(drop)
+}
+
+/// Information about the process in the first used slot at or after
+/// `index`, and the index to ask for next.
+pub fn proc_info(index: usize) -> Result<(molt_abi::kcall::ProcInfo, usize), Error> {
+    let mut info = molt_abi::kcall::ProcInfo::default();
+    let next = kcall(KC_PROC_INFO, [index as u64, &mut info as *mut _ as u64, 0, 0, 0])?;
+    Ok((info, next))
+}
+
+/// Takes over the serial console from the kernel.
+pub fn console_claim() -> Result<(), Error> {
+    kcall(KC_CONSOLE_CLAIM, [0; 5]).map(drop)
+}

@@ -13,6 +13,7 @@ pub mod ipc;
 pub mod kcall;
 pub mod print;
 pub mod raw;
+pub mod signal;
 
 pub use args::Args;
 pub use molt_abi::{Endpoint, Error, Message};

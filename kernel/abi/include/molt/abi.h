@@ -52,6 +52,7 @@ struct molt_message {
 #define MOLT_ENOTWAITING           14
 #define MOLT_ENOENT                15
 #define MOLT_EBUSY                 16
+#define MOLT_EINTR                 17
 
 /* System-call numbers. */
 #define MOLT_SYS_NULL              0
@@ -88,5 +89,12 @@ struct molt_message {
 #define MOLT_KC_POWER_OFF          18
 #define MOLT_KC_SCHED_CTL          19
 #define MOLT_KC_CPU_TIME           20
+#define MOLT_KC_FORK_FOR           21
+#define MOLT_KC_EXEC_FOR           22
+#define MOLT_KC_BOOT_IMAGE         23
+#define MOLT_KC_SIGNAL             24
+#define MOLT_KC_SIGRETURN          25
+#define MOLT_KC_PROC_INFO          26
+#define MOLT_KC_CONSOLE_CLAIM      27
 
 #endif /* !_MOLT_ABI_H_ */
