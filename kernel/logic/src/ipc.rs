@@ -396,6 +396,22 @@ impl Ipc {
         }
     }
 
+    /// Abandons whatever IPC `slot` is blocked in (a signal interrupts it):
+    /// it leaves the queue it waits in, stops receiving or waiting for a
+    /// reply, and is running again. Returns false if it was not blocked.
+    /// A later reply to it fails with NOTWAITING.
+    pub fn cancel(&mut self, slot: usize) -> bool {
+        let Some(state) = self.slots.get(slot).map(|s| s.state) else { return false };
+        match state {
+            IpcState::Sending { to, .. } => self.unlink(to, slot),
+            IpcState::Receiving { .. } | IpcState::WaitingReply { .. } => {}
+            IpcState::Running | IpcState::Dead => return false,
+        }
+        self.slots[slot].next = NIL;
+        self.slots[slot].state = IpcState::Running;
+        true
+    }
+
     /// Ends the process in `slot`: unblocks everyone blocked on it (returned,
     /// to be resumed with `DEADSRCDST`), removes it from any queue and drops
     /// its pending notifications to others. The generation is kept, so the

@@ -485,7 +485,7 @@ fn exit_wakes_queued_senders_and_drops_notifications() {
 }
 
 /// Checks every structural invariant of the table.
-fn check_invariants(ipc: &Ipc) {
+pub(super) fn check_invariants(ipc: &Ipc) {
     let mut queued_on = [NIL; MAX_PROCS];
     for d in 0..MAX_PROCS {
         let slot = &ipc.slots[d];
@@ -768,4 +768,26 @@ fn fake_kernel_runs_clients_and_a_server() {
         "every client got turns: {sent:?}"
     );
     assert!(kernel_events > 0 && process_notes > 0);
+}
+
+#[test]
+fn cancel_leaves_queues_and_waits() {
+    let mut ipc = Ipc::new();
+    let a = ipc.spawn(0);
+    let b = ipc.spawn(1);
+    let _c = ipc.spawn(2);
+    // 1 and 2 queue on 0; cancelling 1 leaves 2 first in line.
+    assert_eq!(ipc.send(1, a, true), Ok(SendOutcome::Blocked));
+    assert_eq!(ipc.send(2, a, false), Ok(SendOutcome::Blocked));
+    assert!(ipc.cancel(1));
+    assert_eq!(ipc.state(1), IpcState::Running);
+    assert_eq!(ipc.receive(0, Endpoint::ANY, true), Ok(RecvOutcome::Message { from: 2, sender_was_call: false }));
+    // A cancelled receive and a cancelled reply wait.
+    assert_eq!(ipc.receive(0, Endpoint::ANY, true), Ok(RecvOutcome::Blocked));
+    assert!(ipc.cancel(0));
+    assert_eq!(ipc.send(1, a, true), Ok(SendOutcome::Blocked));
+    assert_eq!(ipc.receive(0, b, true), Ok(RecvOutcome::Message { from: 1, sender_was_call: true }));
+    assert!(ipc.cancel(1));
+    assert_eq!(ipc.reply(0, b), Err(Error::NOTWAITING));
+    assert!(!ipc.cancel(1));
 }
