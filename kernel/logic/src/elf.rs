@@ -184,7 +184,7 @@ pub fn parse(image: &[u8], user_limit: u64) -> Result<ElfImage, ElfError> {
             continue;
         }
         let seg = read_segment(image, ph)?;
-        if seg.memsz == 0 {
+        if seg.memsz == 0 && seg.filesz == 0 {
             continue; // maps nothing
         }
         check_segment(&seg, image.len(), user_limit)?;
@@ -506,6 +506,10 @@ pub(crate) mod tests {
         assert_eq!(
             one((PT_LOAD, rx, 0, 0x1000, 0, 0), 0x1000),
             Err(ElfError::NoLoadSegments)
+        );
+        assert_eq!(
+            one((PT_LOAD, rx, 0, 0x1000, 1, 0), 0x1000),
+            Err(ElfError::FileSizeExceedsMemSize)
         );
         assert_eq!(
             one((PT_INTERP, PF_R, 0, 0, 0, 0), 0x1000),

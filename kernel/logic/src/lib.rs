@@ -12,6 +12,17 @@
 //!   bookkeeping; the kernel does the copying and the context switches.
 //! - Feature `std` adds the host-side writers (boot archive packer,
 //!   manifest compiler) used by the `molt` build tool.
+//!
+//! Modules:
+//! - [`frame`]: physical frame allocator over a caller-provided bitmap;
+//! - [`elf`]: ELF64 executable validation for the loader;
+//! - [`bootfs`]: the boot archive format (`-initrd`);
+//! - [`privilege`] and [`manifest`]: privilege records and the boot
+//!   manifest that assigns them;
+//! - [`grant`]: per-process memory grants for safecopy;
+//! - [`sched`]: the scheduler policy trait, priority round robin and stride;
+//! - [`ipc`]: the MINIX-style rendezvous state machine;
+//! - [`usercopy`]: checked user address ranges and their page walk.
 #![cfg_attr(not(any(test, feature = "std")), no_std)]
 #![forbid(unsafe_code)]
 

@@ -3,7 +3,7 @@
 //!
 //! Humans write TOML (`boot/manifest.toml`; the schema is documented in
 //! `tests/manifest.example.toml` of this crate). The host tool compiles it
-//! with [`compile_manifest`] (feature `std`) into a compact binary form that
+//! with `compile_manifest` (feature `std`) into a compact binary form that
 //! travels in the boot archive, and the kernel reads that with
 //! [`Manifest::parse`], which needs no allocation and re-validates
 //! everything, since the archive is input like any other.

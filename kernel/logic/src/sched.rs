@@ -2,13 +2,16 @@
 //! (`sched=prio` or `sched=stride`).
 //!
 //! The kernel owns threads and context switches; a [`Policy`] only decides
-//! which process slot runs next. Each slot is in one of four states:
+//! which process slot runs next. Each slot is in one of four states
+//! ([`RunState`]), moved by these calls:
 //!
 //! ```text
-//!   absent --add--> blocked --wake--> runnable --pick_next--> running
-//!                      ^                 ^  |                  |  |
-//!                      |                 |  +------block-------+  |
-//!                      +-----block-------+-----------yield_-------+
+//!   add        absent             -> blocked
+//!   wake       blocked            -> runnable
+//!   pick_next  runnable           -> running   (leaves the runnable set)
+//!   yield_     running            -> runnable  (back of its queue, fresh quantum)
+//!   block      runnable | running -> blocked
+//!   remove     any                -> absent
 //! ```
 //!
 //! Protocol for the kernel (one CPU):

@@ -228,6 +228,19 @@ impl Model {
         }
     }
 
+    fn cancel(&mut self, s: usize) -> bool {
+        match self.state[s] {
+            IpcState::Running | IpcState::Dead => false,
+            _ => {
+                for q in &mut self.queue {
+                    q.retain(|&x| x != s);
+                }
+                self.state[s] = IpcState::Running;
+                true
+            }
+        }
+    }
+
     fn exit(&mut self, s: usize) -> BTreeSet<usize> {
         let mut woken = BTreeSet::new();
         if self.state[s] == IpcState::Dead {
@@ -284,7 +297,7 @@ fn state_machine_agrees_with_the_reference_model() {
             2 => Endpoint::new(other, eps[other].generation().saturating_sub(1)).unwrap(),
             _ => eps[other],
         };
-        match rng.below(9) {
+        match rng.below(10) {
             0 | 1 => {
                 let call = rng.below(2) == 0;
                 let r = ipc.send(me, target, call);
@@ -345,6 +358,11 @@ fn state_machine_agrees_with_the_reference_model() {
                     assert_eq!(model.spawn(me), eps[me]);
                 }
             }
+            8 => {
+                let r = ipc.cancel(me);
+                assert_eq!(r, model.cancel(me), "step {step}: cancel");
+                note(format!("cancel {r}"));
+            }
             _ => {
                 let first_dead = (0..N)
                     .find(|&s| model.state[s] == IpcState::Dead)
@@ -352,6 +370,7 @@ fn state_machine_agrees_with_the_reference_model() {
                 assert_eq!(ipc.free_slot(), Some(first_dead));
             }
         }
+        super::tests::check_invariants(&ipc);
         for s in 0..N {
             assert_eq!(ipc.state(s), model.state[s], "step {step}: state of {s}");
             assert_eq!(
@@ -379,6 +398,7 @@ fn state_machine_agrees_with_the_reference_model() {
         "notify Ok(false)",
         "exit woke 1",
         "exit woke 2",
+        "cancel true",
     ] {
         let n: u32 = seen
             .iter()

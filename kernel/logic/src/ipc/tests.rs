@@ -485,7 +485,7 @@ fn exit_wakes_queued_senders_and_drops_notifications() {
 }
 
 /// Checks every structural invariant of the table.
-fn check_invariants(ipc: &Ipc) {
+pub(super) fn check_invariants(ipc: &Ipc) {
     let mut queued_on = [NIL; MAX_PROCS];
     for d in 0..MAX_PROCS {
         let slot = &ipc.slots[d];
