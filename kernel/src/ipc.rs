@@ -36,24 +36,50 @@ fn as_bytes_mut(msg: &mut Message) -> &mut [u8; MESSAGE_SIZE] {
     unsafe { &mut *(msg as *mut Message as *mut [u8; MESSAGE_SIZE]) }
 }
 
-/// Reads the caller's message and stamps it with the caller's endpoint.
-fn read_message(k: &mut Kernel, ptr: u64) -> Result<Message, Error> {
+/// The caller's message buffer at `ptr`, checked (and writable if
+/// `write`); its physical address when it lies in one page.
+fn buffer(k: &mut Kernel, ptr: u64, write: bool) -> Result<Option<u64>, Error> {
+    k.cur().space.as_ref().ok_or(Error::FAULT)?.single_page(ptr, MESSAGE_SIZE, write)
+}
+
+/// Reads the caller's message at `ptr` (at `phys` if known) and stamps it
+/// with the caller's endpoint.
+fn read_message(k: &mut Kernel, ptr: u64, phys: Option<u64>) -> Result<Message, Error> {
     let cur = k.cur();
-    let mut msg = Message::default();
-    cur.space.as_ref().ok_or(Error::FAULT)?.read(ptr, as_bytes_mut(&mut msg))?;
+    let mut msg = match phys {
+        Some(pa) => crate::mem::phys::read_message(pa),
+        None => {
+            let mut m = Message::default();
+            cur.space.as_ref().ok_or(Error::FAULT)?.read(ptr, as_bytes_mut(&mut m))?;
+            m
+        }
+    };
     msg.source = cur.endpoint.0;
     Ok(msg)
 }
 
-fn check_buffer(k: &mut Kernel, ptr: u64) -> Result<(), Error> {
-    k.cur().space.as_ref().ok_or(Error::FAULT)?.check_writable(ptr, MESSAGE_SIZE)
+/// Writes `msg` into the caller's own buffer.
+fn write_own(k: &mut Kernel, ptr: u64, phys: Option<u64>, msg: &Message) -> Result<(), Error> {
+    match phys {
+        Some(pa) => {
+            crate::mem::phys::write_message(pa, msg);
+            Ok(())
+        }
+        None => k.cur().space.as_ref().ok_or(Error::FAULT)?.write(ptr, as_bytes(msg)),
+    }
 }
 
 /// Writes `msg` into the buffer process `to` is waiting with, sets the
 /// value its call returns, and makes it runnable.
 fn deliver(k: &mut Kernel, to: usize, msg: &Message, ret: isize) {
     let Ok(p) = k.proc(to) else { return };
-    let copied = p.space.as_ref().ok_or(Error::FAULT).and_then(|s| s.write(p.msg_buf, as_bytes(msg)));
+    let copied = match p.msg_buf_phys {
+        Some(pa) => {
+            crate::mem::phys::write_message(pa, msg);
+            Ok(())
+        }
+        None => p.space.as_ref().ok_or(Error::FAULT).and_then(|s| s.write(p.msg_buf, as_bytes(msg))),
+    };
     p.set_return(match copied {
         Ok(()) => ret,
         Err(e) => e.to_ret(),
@@ -84,9 +110,10 @@ pub fn deliver_notification(k: &mut Kernel, outcome: NotifyOutcome) {
     }
 }
 
-fn block_current(k: &mut Kernel, msg_buf: u64) -> Ret {
+fn block_current(k: &mut Kernel, msg_buf: u64, phys: Option<u64>) -> Ret {
     let cur = k.cur();
     cur.msg_buf = msg_buf;
+    cur.msg_buf_phys = phys;
     cur.activity = Activity::InIpc;
     sched::block_and_schedule();
     Ret::Blocked
@@ -107,14 +134,13 @@ pub fn send(dst: u64, msg_ptr: u64, call: bool) -> Ret {
     let prepared = (|| -> Result<_, Error> {
         let dst = Endpoint(u32::try_from(dst).map_err(|_| Error::INVAL)?);
         check_send_right(k, dst)?;
-        let msg = read_message(k, msg_ptr)?;
-        if call {
-            check_buffer(k, msg_ptr)?;
-        }
+        // A call's buffer also takes the reply, so it must be writable.
+        let phys = buffer(k, msg_ptr, call)?;
+        let msg = read_message(k, msg_ptr, phys)?;
         let cur = k.current.ok_or(Error::SRCH)?;
-        Ok((cur, dst, msg))
+        Ok((cur, dst, msg, phys))
     })();
-    let (cur, dst, msg) = match prepared {
+    let (cur, dst, msg, phys) = match prepared {
         Ok(v) => v,
         Err(e) => return Ret::Now(e.to_ret()),
     };
@@ -123,7 +149,7 @@ pub fn send(dst: u64, msg_ptr: u64, call: bool) -> Ret {
         Ok(SendOutcome::Delivered { to }) => {
             deliver(k, to, &msg, Endpoint(msg.source).0 as isize);
             if call {
-                block_current(k, msg_ptr)
+                block_current(k, msg_ptr, phys)
             } else {
                 sched::preempt_if_needed();
                 Ret::Now(0)
@@ -131,7 +157,7 @@ pub fn send(dst: u64, msg_ptr: u64, call: bool) -> Ret {
         }
         Ok(SendOutcome::Blocked) => {
             k.cur().out_msg = msg;
-            block_current(k, msg_ptr)
+            block_current(k, msg_ptr, phys)
         }
     }
 }
@@ -141,10 +167,10 @@ pub fn receive(src: u64, msg_ptr: u64, block: bool) -> Ret {
     let k = KERNEL.get();
     let prepared = (|| -> Result<_, Error> {
         let from = Endpoint(u32::try_from(src).map_err(|_| Error::INVAL)?);
-        check_buffer(k, msg_ptr)?;
-        Ok((k.current.ok_or(Error::SRCH)?, from))
+        let phys = buffer(k, msg_ptr, true)?;
+        Ok((k.current.ok_or(Error::SRCH)?, from, phys))
     })();
-    let (cur, from) = match prepared {
+    let (cur, from, phys) = match prepared {
         Ok(v) => v,
         Err(e) => return Ret::Now(e.to_ret()),
     };
@@ -152,8 +178,7 @@ pub fn receive(src: u64, msg_ptr: u64, block: bool) -> Ret {
         Err(e) => Ret::Now(e.to_ret()),
         Ok(RecvOutcome::Notification { source, bits }) => {
             let m = notification(source, bits);
-            let wrote = k.cur().space.as_ref().ok_or(Error::FAULT).and_then(|s| s.write(msg_ptr, as_bytes(&m)));
-            Ret::from(wrote.map(|()| source.0 as isize))
+            Ret::from(write_own(k, msg_ptr, phys, &m).map(|()| source.0 as isize))
         }
         Ok(RecvOutcome::Message { from, sender_was_call }) => {
             let Ok(sender) = k.proc(from) else { return Ret::Now(Error::SRCH.to_ret()) };
@@ -161,25 +186,33 @@ pub fn receive(src: u64, msg_ptr: u64, block: bool) -> Ret {
             if !sender_was_call {
                 resume(k, from, 0);
             }
-            let wrote = k.cur().space.as_ref().ok_or(Error::FAULT).and_then(|s| s.write(msg_ptr, as_bytes(&msg)));
-            Ret::from(wrote.map(|()| msg.source as isize))
+            Ret::from(write_own(k, msg_ptr, phys, &msg).map(|()| msg.source as isize))
         }
-        Ok(RecvOutcome::Blocked) => block_current(k, msg_ptr),
+        Ok(RecvOutcome::Blocked) => block_current(k, msg_ptr, phys),
     }
+}
+
+fn do_reply(k: &mut Kernel, dst: u64, msg_ptr: u64) -> Result<isize, Error> {
+    let dst = Endpoint(u32::try_from(dst).map_err(|_| Error::INVAL)?);
+    let phys = buffer(k, msg_ptr, false)?;
+    let msg = read_message(k, msg_ptr, phys)?;
+    let cur = k.current.ok_or(Error::SRCH)?;
+    let to = k.ipc.reply(cur, dst)?;
+    deliver(k, to, &msg, 0);
+    Ok(0)
 }
 
 /// `reply(dst, &msg)`: never blocks.
 pub fn reply(dst: u64, msg_ptr: u64) -> Ret {
-    let k = KERNEL.get();
-    let result = (|| -> Result<isize, Error> {
-        let dst = Endpoint(u32::try_from(dst).map_err(|_| Error::INVAL)?);
-        let msg = read_message(k, msg_ptr)?;
-        let cur = k.current.ok_or(Error::SRCH)?;
-        let to = k.ipc.reply(cur, dst)?;
-        deliver(k, to, &msg, 0);
-        Ok(0)
-    })();
-    Ret::from(result)
+    Ret::from(do_reply(KERNEL.get(), dst, msg_ptr))
+}
+
+/// `reply_receive(dst, &mut msg, src)`: see `SYS_REPLY_RECEIVE`.
+pub fn reply_receive(dst: u64, msg_ptr: u64, src: u64) -> Ret {
+    match do_reply(KERNEL.get(), dst, msg_ptr) {
+        Ok(_) | Err(Error::DEADSRCDST | Error::NOTWAITING) => receive(src, msg_ptr, true),
+        Err(e) => Ret::Now(e.to_ret()),
+    }
 }
 
 /// `notify(dst)`: never blocks.

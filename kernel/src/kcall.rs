@@ -115,7 +115,7 @@ fn simple(k: &mut Kernel, n: usize, a: [u64; 5]) -> Result<isize, Error> {
         }
         KC_CPU_TIME => {
             let slot = k.resolve(endpoint(a[0])?)?;
-            Ok(k.proc(slot)?.cpu_ns as isize)
+            Ok(k.proc(slot)?.cpu_ns() as isize)
         }
         KC_FORK_FOR => lifecycle::fork_for(k, endpoint(a[0])?).map(|e| e.0 as isize),
         KC_EXEC_FOR => exec_for(k, a),
@@ -199,7 +199,7 @@ fn proc_info(k: &mut Kernel, from: u64, out: u64) -> Result<isize, Error> {
     let mut info = ProcInfo {
         endpoint: p.endpoint.0,
         parent: p.parent.unwrap_or(Endpoint::NONE).0,
-        cpu_ns: p.cpu_ns,
+        cpu_ns: p.cpu_ns(),
         state: match p.activity {
             Activity::Active => 0,
             Activity::InIpc => 1,

@@ -38,6 +38,7 @@ fn handle(nr: u64, a: [u64; 6]) -> Ret {
         SYS_RECEIVE => ipc::receive(a[0], a[1], true),
         SYS_RECEIVE_NB => ipc::receive(a[0], a[1], false),
         SYS_REPLY => ipc::reply(a[0], a[1]),
+        SYS_REPLY_RECEIVE => ipc::reply_receive(a[0], a[1], a[2]),
         SYS_NOTIFY => ipc::notify(a[0]),
         SYS_KCALL => crate::kcall::kcall(a[0], [a[1], a[2], a[3], a[4], a[5]]),
         SYS_YIELD => {

@@ -29,8 +29,12 @@ pub fn init() {
     log::info!("time: TSC {} MHz, LAPIC timer {} MHz, tick {} Hz", tsc_hz / 1_000_000, lapic_hz / 1_000_000, TICK_HZ);
 }
 
+/// Converts TSC cycles to nanoseconds.
+pub fn tsc_to_ns(cycles: u64) -> u64 {
+    (u128::from(cycles) * 1_000_000_000 / u128::from(TSC_HZ.load(Ordering::Relaxed))) as u64
+}
+
 /// Nanoseconds since kernel entry.
 pub fn uptime_ns() -> u64 {
-    let cycles = u128::from(tsc_since_boot());
-    (cycles * 1_000_000_000 / u128::from(TSC_HZ.load(Ordering::Relaxed))) as u64
+    tsc_to_ns(tsc_since_boot())
 }

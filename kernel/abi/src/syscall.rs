@@ -30,5 +30,12 @@ pub const SYS_YIELD: usize = 8;
 /// for processes whose privileges allow it (early boot, tests).
 pub const SYS_DEBUG_WRITE: usize = 9;
 
+/// `reply_receive(dst, &mut msg, src)`: reply to `dst` with `msg`, then
+/// receive from `src` (or ANY) into the same buffer: a server's whole
+/// loop step in one kernel entry. A reply to a client that died or no
+/// longer waits is dropped silently; any other reply error is returned
+/// without receiving.
+pub const SYS_REPLY_RECEIVE: usize = 10;
+
 /// One past the highest system-call number.
-pub const SYS_COUNT: usize = 10;
+pub const SYS_COUNT: usize = 11;

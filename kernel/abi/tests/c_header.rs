@@ -49,6 +49,10 @@ fn header_matches_rust_definitions() {
     expect(&d, "MOLT_SYS_REPLY", syscall::SYS_REPLY as u64);
     expect(&d, "MOLT_SYS_NOTIFY", syscall::SYS_NOTIFY as u64);
     expect(&d, "MOLT_SYS_KCALL", syscall::SYS_KCALL as u64);
+    expect(&d, "MOLT_SYS_RECEIVE_NB", syscall::SYS_RECEIVE_NB as u64);
+    expect(&d, "MOLT_SYS_YIELD", syscall::SYS_YIELD as u64);
+    expect(&d, "MOLT_SYS_DEBUG_WRITE", syscall::SYS_DEBUG_WRITE as u64);
+    expect(&d, "MOLT_SYS_REPLY_RECEIVE", syscall::SYS_REPLY_RECEIVE as u64);
     expect(&d, "MOLT_MESSAGE_SIZE", message::MESSAGE_SIZE as u64);
     expect(&d, "MOLT_ENDPOINT_ANY", molt_abi::Endpoint::ANY.0.into());
 }

@@ -50,3 +50,19 @@ pub fn copy_frame(dst: u64, src: u64) {
     // cannot overlap src.
     unsafe { core::ptr::copy_nonoverlapping(to_virt(src) as *const u8, to_virt(dst) as *mut u8, 4096) }
 }
+
+/// Copies a 64-byte IPC message out of physical memory (it lies in one
+/// page), word by word.
+pub fn read_message(phys: u64) -> molt_abi::Message {
+    // SAFETY: the caller found `phys..phys+64` to be one mapped user page
+    // range; Message is plain integers, valid for any bytes.
+    unsafe { core::ptr::read_unaligned(to_virt(phys) as *const molt_abi::Message) }
+}
+
+/// Copies a 64-byte IPC message into physical memory (one user page the
+/// caller checked writable).
+pub fn write_message(phys: u64, msg: &molt_abi::Message) {
+    // SAFETY: as for `read_message`; the page belongs to a process that is
+    // blocked waiting for exactly this message, so nothing else writes it.
+    unsafe { core::ptr::write_unaligned(to_virt(phys) as *mut molt_abi::Message, *msg) }
+}

@@ -25,8 +25,8 @@ pub struct Kernel {
     /// The process told about every exit and fault (the reincarnation
     /// server, once it asks).
     pub exit_watcher: Option<Endpoint>,
-    /// Uptime (ns) of the last scheduling decision, for CPU accounting.
-    pub last_switch_ns: u64,
+    /// TSC (since boot) of the last context switch, for CPU accounting.
+    pub last_switch_tsc: u64,
     /// A process that exited while running, whose slot (and kernel stack)
     /// is freed once another stack runs.
     pub reap_pending: Option<usize>,
@@ -43,7 +43,7 @@ impl Kernel {
             current: None,
             idle_rsp: 0,
             exit_watcher: None,
-            last_switch_ns: 0,
+            last_switch_tsc: 0,
             reap_pending: None,
         }
     }

@@ -66,13 +66,17 @@ pub struct Process {
     pub grants: GrantTable,
     /// User address of the message buffer of a pending receive or call.
     pub msg_buf: u64,
+    /// Its physical address, when it lies in one page (found when the
+    /// call blocked; the page stays mapped while its owner is blocked).
+    pub msg_buf_phys: Option<u64>,
     /// A message sent but not yet received.
     pub out_msg: Message,
     pub activity: Activity,
     /// Uptime (ns) at which the alarm fires.
     pub alarm_at: Option<u64>,
-    /// CPU time used, in nanoseconds.
-    pub cpu_ns: u64,
+    /// CPU time used, in TSC cycles (converted when reported, to keep
+    /// divisions off the context-switch path).
+    pub cpu_tsc: u64,
     /// Manifest entry this process was started from, if it is a server.
     pub manifest_index: Option<usize>,
     /// User address of the innermost signal frame, 0 if none.
@@ -97,10 +101,11 @@ impl Process {
             privileges,
             grants: GrantTable::new(),
             msg_buf: 0,
+            msg_buf_phys: None,
             out_msg: Message::default(),
             activity: Activity::Active,
             alarm_at: None,
-            cpu_ns: 0,
+            cpu_tsc: 0,
             manifest_index: None,
             sig_frame: 0,
             priority: 8,
@@ -132,6 +137,11 @@ impl Process {
     /// Sets the value the blocked system call will return.
     pub fn set_return(&mut self, value: isize) {
         self.user_frame().rax = value as u64;
+    }
+
+    /// CPU time used, in nanoseconds.
+    pub fn cpu_ns(&self) -> u64 {
+        crate::time::tsc_to_ns(self.cpu_tsc)
     }
 
     pub fn is_zombie(&self) -> bool {

@@ -77,12 +77,12 @@ fn switch_to(next: Option<usize>) {
             k.reap_pending = Some(dead);
         }
     }
-    let now = crate::time::uptime_ns();
+    let now = crate::time::tsc_since_boot();
     let prev = k.current;
     if let Some(p) = prev.and_then(|s| k.procs[s].as_deref_mut()) {
-        p.cpu_ns += now.saturating_sub(k.last_switch_ns);
+        p.cpu_tsc += now.saturating_sub(k.last_switch_tsc);
     }
-    k.last_switch_ns = now;
+    k.last_switch_tsc = now;
 
     let prev_ports = prev.and_then(|s| k.procs[s].as_deref()).map(|p| p.privileges.io_ports);
     let save: *mut u64 = match prev.and_then(|s| k.procs[s].as_deref_mut()) {

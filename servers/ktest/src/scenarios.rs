@@ -45,20 +45,22 @@ pub fn transform(p: [u64; 7]) -> [u64; 7] {
     out
 }
 
-/// Serves PING with transformed payloads until QUIT.
+/// Serves PING with transformed payloads until QUIT, replying and
+/// receiving the next request in one system call.
 pub fn echo_server(_parent: Endpoint) -> i64 {
     let mut m = Message::default();
+    let Ok(mut from) = ipc::receive(Endpoint::ANY, &mut m) else { return 1 };
     loop {
-        let Ok(from) = ipc::receive(Endpoint::ANY, &mut m) else { return 1 };
         match m.mtype {
             MSG_QUIT => {
                 let _ = ipc::reply(from, &Message::default());
                 return 0;
             }
             IPC_MSG_PING => {
-                let reply = Message::new(IPC_MSG_PING, transform(m.payload));
-                if ipc::reply(from, &reply).is_err() {
-                    return 2;
+                m = Message::new(IPC_MSG_PING, transform(m.payload));
+                match ipc::reply_receive(from, &mut m, Endpoint::ANY) {
+                    Ok(next) => from = next,
+                    Err(_) => return 2,
                 }
             }
             _ => return 3,

@@ -33,6 +33,13 @@ pub fn reply(dst: Endpoint, msg: &Message) -> Result<(), Error> {
     result(syscall(SYS_REPLY, dst.0.into(), msg as *const Message as u64, 0, 0, 0, 0)).map(drop)
 }
 
+/// Replies to `dst` with `msg`, then receives from `from` into `msg`: a
+/// server's loop step in one system call. Returns the new sender.
+pub fn reply_receive(dst: Endpoint, msg: &mut Message, from: Endpoint) -> Result<Endpoint, Error> {
+    result(syscall(SYS_REPLY_RECEIVE, dst.0.into(), msg as *mut Message as u64, from.0.into(), 0, 0, 0))
+        .map(|e| Endpoint(e as u32))
+}
+
 /// Sets our pending-notification bit at `dst`.
 pub fn notify(dst: Endpoint) -> Result<(), Error> {
     result(syscall(SYS_NOTIFY, dst.0.into(), 0, 0, 0, 0, 0)).map(drop)

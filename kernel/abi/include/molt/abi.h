@@ -65,6 +65,7 @@ struct molt_message {
 #define MOLT_SYS_RECEIVE_NB        7
 #define MOLT_SYS_YIELD             8
 #define MOLT_SYS_DEBUG_WRITE       9
+#define MOLT_SYS_REPLY_RECEIVE     10
 #define MOLT_SYS_COUNT             10
 
 /* Kernel-call numbers. */
