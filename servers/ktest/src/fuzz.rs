@@ -10,11 +10,12 @@
 //!
 //! Left out on purpose, since they would legitimately block or end the
 //! fuzzer rather than test the kernel: blocking `receive` (the
-//! non-blocking form is used instead) and `exit` (the fuzzer exits at the
+//! non-blocking form is used instead; `reply_receive` ends in a blocking
+//! receive too) and `exit` (the fuzzer exits at the
 //! end, reporting success with status 0).
 
 use molt_abi::kcall::{KC_COUNT, KC_EXIT};
-use molt_abi::syscall::{SYS_COUNT, SYS_KCALL, SYS_RECEIVE};
+use molt_abi::syscall::{SYS_COUNT, SYS_KCALL, SYS_RECEIVE, SYS_REPLY_RECEIVE};
 use molt_rt::raw::syscall;
 use molt_rt::Args;
 
@@ -71,7 +72,7 @@ pub fn fuzz_main(_args: &Args) -> i32 {
                 continue;
             }
         }
-        if nr == SYS_RECEIVE as u64 {
+        if nr == SYS_RECEIVE as u64 || nr == SYS_REPLY_RECEIVE as u64 {
             continue;
         }
         syscall(nr as usize, a[0], a[1], a[2], a[3], a[4], a[5]);
