@@ -253,7 +253,7 @@ pub fn wait(k: &mut Kernel, which: Endpoint, status_ptr: u64, block: bool) -> Op
         }
     }
     k.cur().activity = Activity::InWait { child: which, status_ptr };
-    sched::block_and_schedule();
+    sched::block_and_run(None);
     None
 }
 

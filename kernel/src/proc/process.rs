@@ -63,6 +63,8 @@ pub struct Process {
     /// Kernel stack pointer saved at the last switch away.
     pub saved_rsp: u64,
     pub privileges: Privileges,
+    /// Whether the privileges open any I/O port (decided once).
+    pub has_io_ports: bool,
     pub grants: GrantTable,
     /// User address of the message buffer of a pending receive or call.
     pub msg_buf: u64,
@@ -98,6 +100,7 @@ impl Process {
             space: Some(space),
             kstack,
             saved_rsp: 0,
+            has_io_ports: privileges.io_ranges().next().is_some(),
             privileges,
             grants: GrantTable::new(),
             msg_buf: 0,
