@@ -25,3 +25,4 @@ pub use errno::Errno;
 pub use volume::{DirEntry, Fd, MountOptions, Stat, StatFs, Volume};
 pub mod newfs;
 pub mod ondisk;
+pub mod fsck;

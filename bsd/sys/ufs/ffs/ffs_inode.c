@@ -226,10 +226,15 @@ ffs_truncate(void *v)
 	/* Free the indirect trees, whole or in part. */
 	for (level = TRIPLE; level >= SINGLE; level--) {
 		bn = oldblks[NDADDR + level];
-		if (bn == 0)
+		if (bn == 0) {
+			if (lastiblock[level] >= 0)
+				goto done;
 			continue;
+		}
 		if (bn < 0 || bn >= fs->fs_size) {
 			oip->i_ib[level] = 0;
+			if (lastiblock[level] >= 0)
+				goto done;
 			continue;
 		}
 		error = ffs_indirtrunc(oip, bn, lastiblock[level], level, &count);
@@ -240,6 +245,9 @@ ffs_truncate(void *v)
 			ffs_blkfree(oip, bn, fs->fs_bsize);
 			blocksreleased += nblocks;
 		}
+		/* A tree that stays (in part) keeps every tree below it whole. */
+		if (lastiblock[level] >= 0)
+			goto done;
 	}
 	/* Free the direct blocks past the end. */
 	for (i = NDADDR - 1; i > lastblock; i--) {
@@ -261,6 +269,7 @@ ffs_truncate(void *v)
 			blocksreleased += btodb(oldspace - newspace);
 		}
 	}
+done:
 	oip->i_blocks -= blocksreleased;
 	if (oip->i_blocks < 0)
 		oip->i_blocks = 0;

@@ -44,3 +44,38 @@ pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
         })
         .collect()
 }
+
+/// Asserts that our fsck finds nothing wrong with the image.
+pub fn assert_fsck_clean(image: &Path) {
+    let report = molt_vfs::fsck::check(image, false).expect("fsck runs");
+    assert!(report.clean(), "fsck found damage in {}:\n{}", image.display(), report.problems.join("\n"));
+}
+
+/// Unmounts, checks with fsck, and mounts again.
+pub fn remount(v: molt_vfs::Volume, image: &Path) -> molt_vfs::Volume {
+    v.unmount().expect("unmount");
+    assert_fsck_clean(image);
+    molt_vfs::Volume::mount(image, molt_vfs::MountOptions::default()).expect("mount again")
+}
+
+/// Mounts a new image of `size` bytes.
+pub fn new_volume(s: &Scratch, size: u64) -> (PathBuf, molt_vfs::Volume) {
+    let img = s.path("fs.img");
+    fresh_image(&img, size);
+    assert_fsck_clean(&img);
+    let v = molt_vfs::Volume::mount(&img, molt_vfs::MountOptions::default()).expect("mount");
+    (img, v)
+}
+
+/// The names in a directory, without "." and "..", sorted.
+pub fn names(v: &molt_vfs::Volume, dir: &str) -> Vec<String> {
+    let mut n: Vec<String> = v
+        .read_dir(dir)
+        .expect("read_dir")
+        .into_iter()
+        .map(|e| String::from_utf8(e.name).unwrap())
+        .filter(|n| n != "." && n != "..")
+        .collect();
+    n.sort();
+    n
+}
