@@ -146,6 +146,12 @@ impl Rs {
                 let result = if msg.mtype == IPC_MSG_SERVICE_STOP { self.stop_by_name(name) } else { self.restart_by_name(name) };
                 let _ = ipc::reply(from, &result_reply(result.map(|()| 0), [0; 6]));
             }
+            IPC_MSG_FAULT_INJECT if matches!(msg.payload[0], molt_rt::server::FI_CRASH | molt_rt::server::FI_HANG) => {
+                // rs is not run by the server loop; it honours the same
+                // request. The kernel restarts it.
+                let _ = ipc::reply(from, &result_reply(Ok(0), [0; 6]));
+                molt_rt::server::inject_fault(msg.payload[0]);
+            }
             IPC_MSG_POWEROFF => {
                 let _ = ipc::reply(from, &result_reply(Ok(0), [0; 6]));
                 self.power_off();

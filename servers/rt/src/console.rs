@@ -126,3 +126,17 @@ macro_rules! out {
 macro_rules! outln {
     ($($arg:tt)*) => { $crate::console::print(format_args!("{}\n", format_args!($($arg)*))) };
 }
+
+/// Prints the blank-separated words of `text` separated by single spaces,
+/// then a newline (what `echo` does).
+pub fn print_words(text: &str) {
+    let mut out = ConsoleOut::new();
+    for (i, word) in text.split_ascii_whitespace().enumerate() {
+        if i > 0 {
+            let _ = out.write_str(" ");
+        }
+        let _ = out.write_str(word);
+    }
+    let _ = out.write_str("\n");
+    out.flush();
+}

@@ -98,11 +98,20 @@ pub fn exec(path: &str, args: &str) -> Error {
         Ok(ep) => ep,
         Err(e) => return e,
     };
-    let (path_grant, args_grant) = match (Grant::read(pm_ep, path.as_bytes()), Grant::read(pm_ep, args.as_bytes())) {
-        (Ok(p), Ok(a)) => (p, a),
-        (Err(e), _) | (_, Err(e)) => return e,
+    let path_grant = match Grant::read(pm_ep, path.as_bytes()) {
+        Ok(g) => g,
+        Err(e) => return e,
     };
-    let mut msg = Message::new(IPC_MSG_EXEC, [path_grant.id(), path_grant.len(), args_grant.id(), args_grant.len(), 0, 0, 0]);
+    // No grant for no arguments (an empty range cannot be granted).
+    let args_grant = match args.is_empty() {
+        true => None,
+        false => match Grant::read(pm_ep, args.as_bytes()) {
+            Ok(g) => Some(g),
+            Err(e) => return e,
+        },
+    };
+    let (args_id, args_len) = args_grant.as_ref().map_or((0, 0), |g| (g.id(), g.len()));
+    let mut msg = Message::new(IPC_MSG_EXEC, [path_grant.id(), path_grant.len(), args_id, args_len, 0, 0, 0]);
     // A successful exec never replies: this process is the new program.
     match crate::ipc::call(pm_ep, &mut msg) {
         Err(e) => e,

@@ -70,7 +70,8 @@ fn heartbeat(name: &str, me: Endpoint) {
     }
 }
 
-fn inject_fault(kind: u64) -> ! {
+/// Carries out an injected fault: crash or hang.
+pub fn inject_fault(kind: u64) -> ! {
     if kind == FI_CRASH {
         // SAFETY: ud2 raises an invalid-opcode exception on purpose; the
         // kernel ends this process and tells rs, which is the point.
