@@ -14,7 +14,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use molt_abi::kcall::*;
-use molt_abi::kcall::ProcInfo;
+use molt_abi::kcall::{ProcInfo, ServerInfo};
 use molt_abi::{Endpoint, Error};
 use molt_kernel_logic::grant::{GrantId, Rights as GrantRights};
 use molt_kernel_logic::usercopy::UserRange;
@@ -127,6 +127,7 @@ fn simple(k: &mut Kernel, n: usize, a: [u64; 5]) -> Result<isize, Error> {
             crate::serial::claim();
             Ok(0)
         }
+        KC_SERVER_INFO => server_info(k, a[0], a[1]),
         _ => Err(Error::NOSYS),
     }
 }
@@ -218,6 +219,18 @@ fn proc_info(k: &mut Kernel, from: u64, out: u64) -> Result<isize, Error> {
     };
     space(k)?.write(out, bytes)?;
     Ok(slot as isize + 1)
+}
+
+fn server_info(k: &mut Kernel, index: u64, out: u64) -> Result<isize, Error> {
+    let index = usize::try_from(index).map_err(|_| Error::INVAL)?;
+    let (info, count) = crate::boot::server_info(index).ok_or(Error::NOENT)?;
+    // SAFETY: ServerInfo is repr(C): a [u8; 32] then seven u32 fields, no
+    // padding.
+    let bytes = unsafe {
+        core::slice::from_raw_parts(&info as *const ServerInfo as *const u8, core::mem::size_of::<ServerInfo>())
+    };
+    space(k)?.write(out, bytes)?;
+    Ok(count as isize)
 }
 
 fn alloc_dma(k: &mut Kernel, len: u64, virt: u64) -> Result<isize, Error> {
