@@ -94,6 +94,12 @@ fn process_manager_can_fork_and_exec_a_waiting_client() {
 }
 
 #[test]
+fn a_full_process_table_refuses_fork_cleanly_and_recovers() {
+    let log = scenario("exhaust", "");
+    assert!(log.contains("before fork failed with AGAIN"), "log:\n{log}");
+}
+
+#[test]
 fn priority_policy_is_strict() {
     let log = scenario_icount("sched-prio", "sched=prio");
     assert!(log.contains("sched: prio policy"), "policy not selected:\n{log}");

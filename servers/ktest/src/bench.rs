@@ -10,12 +10,14 @@ use crate::Verdict;
 use molt_abi::message::IPC_MSG_PING;
 use molt_abi::Message;
 use molt_rt::raw::rdtsc;
-use molt_rt::{ipc, println};
+use molt_rt::{ipc, kcall, println};
 
 pub const ALL: &[(&str, fn() -> Verdict)] = &[("bench", bench)];
 
 const SAMPLES: usize = 100_000;
-static mut TIMES: [u32; SAMPLES] = [0; SAMPLES];
+/// Where the sample buffer is mapped (at run time, so forked children of
+/// other scenarios do not copy it).
+const TIMES_AT: u64 = 0x1000_0000;
 
 fn report(name: &str, times: &mut [u32]) {
     times.sort_unstable();
@@ -25,8 +27,12 @@ fn report(name: &str, times: &mut [u32]) {
 }
 
 fn bench() -> Verdict {
-    // SAFETY: single-threaded program; TIMES is only used here.
-    let times = unsafe { &mut *core::ptr::addr_of_mut!(TIMES) };
+    let bytes = (SAMPLES * core::mem::size_of::<u32>()) as u64;
+    kcall::map_anon(TIMES_AT, bytes).map_err(|_| "map_anon for the samples")?;
+    // SAFETY: map_anon just mapped `bytes` zeroed, writable bytes at
+    // TIMES_AT, which nothing else in this program uses; u32 is valid for
+    // any bits and TIMES_AT is aligned.
+    let times = unsafe { core::slice::from_raw_parts_mut(TIMES_AT as *mut u32, SAMPLES) };
     let server = fork_child(echo_server)?;
     let mut m = Message::new(IPC_MSG_PING, [0; 7]);
     for _ in 0..1000 {

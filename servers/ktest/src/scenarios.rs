@@ -17,6 +17,7 @@ pub const ALL: &[(&str, fn() -> Verdict)] = &[
     ("fuzz", random_syscalls),
     ("signal", signal_interrupts_receive),
     ("forkfor", fork_and_exec_for_a_client),
+    ("exhaust", exhaust_process_table),
 ];
 
 /// Manifest index of `ktest-peer` and `ktest-fuzz` (boot/ktest.toml).
@@ -259,7 +260,10 @@ fn signal_interrupts_receive() -> Verdict {
 const MSG_FORK: u32 = molt_abi::message::IPC_MSG_FORK;
 const MSG_EXEC: u32 = molt_abi::message::IPC_MSG_EXEC;
 
-static mut IMAGE: [u8; 1 << 20] = [0; 1 << 20];
+/// Where the exec scenario maps its image buffer (at run time, so forks
+/// elsewhere do not copy it).
+const IMAGE_AT: u64 = 0x2000_0000;
+const IMAGE_MAX: usize = 1 << 20;
 
 fn fork_and_exec_for_a_client() -> Verdict {
     // The child asks us to fork it, the way a program asks pm.
@@ -288,8 +292,10 @@ fn fork_and_exec_for_a_client() -> Verdict {
 
     let from = ipc::receive(client, &mut m).map_err(|_| "receive exec request")?;
     check!(m.mtype == MSG_EXEC, "expected an exec request");
-    // SAFETY: single-threaded; IMAGE is only used here.
-    let image = unsafe { &mut *core::ptr::addr_of_mut!(IMAGE) };
+    kcall::map_anon(IMAGE_AT, IMAGE_MAX as u64).map_err(|_| "map_anon for the image")?;
+    // SAFETY: map_anon just mapped IMAGE_MAX zeroed writable bytes at
+    // IMAGE_AT, used by nothing else in this program.
+    let image = unsafe { core::slice::from_raw_parts_mut(IMAGE_AT as *mut u8, IMAGE_MAX) };
     let size = kcall::boot_image("ktest", image).map_err(|_| "boot_image")?;
     check!(size <= image.len(), "ktest image larger than the buffer");
     kcall::exec_for(client, &image[..size], b"ktest-exec\0").map_err(|_| "exec_for failed")?;
@@ -299,5 +305,41 @@ fn fork_and_exec_for_a_client() -> Verdict {
     check!(r == Err(Error::NOTWAITING) || r == Err(Error::DEADSRCDST), "the exec'ed client still awaited a reply");
     let (_, status) = kcall::wait(client).map_err(|_| "wait client")?;
     check!(status == 77, "the exec'ed image did not run");
+    Ok(())
+}
+
+/// Forks until the kernel refuses (process table or memory full), then
+/// checks the refusal is a clean error and that everything works again
+/// once the children are gone.
+fn exhaust_process_table() -> Verdict {
+    const MAX: usize = molt_abi::endpoint::MAX_PROCS + 8;
+    let mut kids = [Endpoint::NONE; MAX];
+    let mut n = 0;
+    let refusal = loop {
+        check!(n < MAX, "the kernel never refused a fork");
+        match kcall::fork() {
+            Ok(Some(child)) => {
+                kids[n] = child;
+                n += 1;
+            }
+            Ok(None) => {
+                let mut m = Message::default();
+                loop {
+                    let _ = ipc::receive(Endpoint::ANY, &mut m);
+                }
+            }
+            Err(e) => break e,
+        }
+    };
+    check!(refusal == Error::AGAIN || refusal == Error::NOMEM, "fork failed with an unexpected error");
+    molt_rt::println!("exhaust: {} children before fork failed with {}", n, refusal.name());
+    for &kid in &kids[..n] {
+        check!(kcall::kill(kid, 9).is_ok(), "kill of a child failed");
+        check!(kcall::wait(kid).is_ok_and(|(_, s)| s == 9), "wait for a killed child failed");
+    }
+    let server = fork_child(echo_server)?;
+    let mut m = Message::new(IPC_MSG_PING, [3; 7]);
+    check!(ipc::call(server, &mut m).is_ok() && m.payload == transform([3; 7]), "IPC after exhaustion");
+    quit(server);
     Ok(())
 }
