@@ -1,6 +1,23 @@
 //! x86_64-specific code: boot entry, descriptor tables, traps, system-call
 //! entry, context switching, interrupt controllers.
 
+/// Assembly that pushes the general registers in [`trap::TrapFrame`]
+/// order (rax first, r15 last, so r15 ends up at the lowest address).
+macro_rules! push_gprs {
+    () => {
+        "push rax\npush rbx\npush rcx\npush rdx\npush rsi\npush rdi\npush rbp\npush r8\n\
+         push r9\npush r10\npush r11\npush r12\npush r13\npush r14\npush r15\n"
+    };
+}
+
+/// Assembly that pops what [`push_gprs`] pushed.
+macro_rules! pop_gprs {
+    () => {
+        "pop r15\npop r14\npop r13\npop r12\npop r11\npop r10\npop r9\npop r8\n\
+         pop rbp\npop rdi\npop rsi\npop rdx\npop rcx\npop rbx\npop rax\n"
+    };
+}
+
 pub mod acpi;
 pub mod apic;
 pub mod boot;

@@ -24,7 +24,7 @@ static mut SYSCALL_KERNEL_RSP: u64 = 0;
 static mut SYSCALL_USER_RSP: u64 = 0;
 
 core::arch::global_asm!(
-    r#"
+    concat!(r#"
     .global syscall_entry
 syscall_entry:
     mov [rip + SYSCALL_USER_RSP], rsp
@@ -36,49 +36,21 @@ syscall_entry:
     push rcx
     push 0
     push {vector}
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+"#, push_gprs!(), r#"
     mov rdi, rsp
     call {dispatch}
     /* A frame restored by sigreturn may be an interrupt frame, whose rcx
        and r11 are live: such frames leave through iretq. */
     cmp qword ptr [rsp + 15 * 8], {vector}
     jne trap_return
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+"#, pop_gprs!(), r#"
     add rsp, 16
     pop rcx
     add rsp, 8
     pop r11
     pop rsp
     sysretq
-    "#,
+    "#),
     user_ss = const super::gdt::USER_DS as u64,
     user_cs = const super::gdt::USER_CS as u64,
     vector = const SYSCALL_VECTOR,

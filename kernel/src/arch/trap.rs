@@ -96,47 +96,19 @@ fn stub_vector(i: usize) -> u8 {
 }
 
 core::arch::global_asm!(
-    r#"
+    concat!(r#"
     .global trap_common
 trap_common:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+"#, push_gprs!(), r#"
     cld
     mov rdi, rsp
     call {dispatch}
     .global trap_return
 trap_return:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+"#, pop_gprs!(), r#"
     add rsp, 16
     iretq
-    "#,
+    "#),
     dispatch = sym crate::trap::dispatch,
 );
 
