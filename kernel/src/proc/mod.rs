@@ -21,6 +21,10 @@ pub struct Kernel {
     pub sched: AnyPolicy,
     /// The running process, or `None` while the idle loop runs.
     pub current: Option<usize>,
+    /// The running process's record (null while idle): `cur()` is on
+    /// every system call, so it skips the table lookup. Set only by the
+    /// context switch, together with `current`.
+    current_ptr: *mut Process,
     /// Saved stack pointer of the idle loop.
     pub idle_rsp: u64,
     /// The process told about every exit and fault (the reincarnation
@@ -44,6 +48,7 @@ impl Kernel {
             ipc: Ipc::new(),
             sched,
             current: None,
+            current_ptr: core::ptr::null_mut(),
             idle_rsp: 0,
             exit_watcher: None,
             last_switch_tsc: 0,
@@ -58,10 +63,25 @@ impl Kernel {
         self.procs.get_mut(slot).and_then(|p| p.as_deref_mut()).ok_or(Error::SRCH)
     }
 
-    /// The running process.
+    /// The running process. Only called on behalf of a process (system
+    /// calls, traps from user mode), never from the idle loop.
     pub fn cur(&mut self) -> &mut Process {
-        let slot = self.current.expect("a system call always has a current process");
-        self.procs[slot].as_deref_mut().expect("the current slot holds a process")
+        debug_assert!(!self.current_ptr.is_null());
+        // SAFETY: `set_current` stores a pointer to the running process's
+        // boxed record, and that box is not freed while the process runs
+        // (`lifecycle::reap` defers the running process to the next
+        // switch); the record is reached through `&mut self`, so no other
+        // reference to it is live.
+        unsafe { &mut *self.current_ptr }
+    }
+
+    /// Records who runs now (called by the context switch only).
+    pub fn set_current(&mut self, slot: Option<usize>) {
+        self.current = slot;
+        self.current_ptr = match slot.and_then(|s| self.procs[s].as_deref_mut()) {
+            Some(p) => p,
+            None => core::ptr::null_mut(),
+        };
     }
 
     /// The slot of a live (non-zombie) process named by `e`.

@@ -104,17 +104,22 @@ fn switch_to(next: Option<usize>) {
             if let Some(space) = &p.space {
                 paging::activate(space.root());
             }
-            let want = p.has_io_ports.then_some((p.privileges.id, p.privileges.io_ports));
             let rsp = p.saved_rsp;
-            switch_io_ports(k, want);
+            let io_id = p.has_io_ports.then_some(p.privileges.id);
+            if io_id != k.io_open.map(|(id, _)| id) {
+                let want = io_id.map(|id| (id, p.privileges.io_ports));
+                switch_io_ports(k, want);
+            }
             rsp
         }
         None => {
-            switch_io_ports(k, None);
+            if k.io_open.is_some() {
+                switch_io_ports(k, None);
+            }
             k.idle_rsp
         }
     };
-    k.current = next;
+    k.set_current(next);
     if prev.is_none() && next.is_none() {
         return;
     }
@@ -129,9 +134,6 @@ fn switch_to(next: Option<usize>) {
 /// (and closes the previous owner's). Processes with the same privilege
 /// id have the same ports, so switching among them costs nothing.
 fn switch_io_ports(k: &mut super::Kernel, want: Option<(u8, [PortRange; MAX_PORT_RANGES])>) {
-    if want.map(|w| w.0) == k.io_open.map(|o| o.0) {
-        return;
-    }
     if let Some((_, ranges)) = k.io_open {
         for r in ranges.iter().filter(|r| !r.is_empty()) {
             gdt::set_io_ports(r.first, r.last, false);
@@ -153,7 +155,7 @@ pub fn idle_loop() -> ! {
         match next {
             Some(n) => {
                 let k = KERNEL.get();
-                k.current = None;
+                k.set_current(None);
                 switch_to(Some(n));
             }
             None => x86_64::instructions::interrupts::enable_and_hlt(),
