@@ -100,6 +100,11 @@ fn a_full_process_table_refuses_fork_cleanly_and_recovers() {
 }
 
 #[test]
+fn drivers_get_dma_memory_and_device_mappings_but_never_ram() {
+    scenario("memory", "");
+}
+
+#[test]
 fn priority_policy_is_strict() {
     let log = scenario_icount("sched-prio", "sched=prio");
     assert!(log.contains("sched: prio policy"), "policy not selected:\n{log}");

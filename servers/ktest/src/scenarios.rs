@@ -18,6 +18,7 @@ pub const ALL: &[(&str, fn() -> Verdict)] = &[
     ("signal", signal_interrupts_receive),
     ("forkfor", fork_and_exec_for_a_client),
     ("exhaust", exhaust_process_table),
+    ("memory", driver_memory),
 ];
 
 /// Manifest index of `ktest-peer` and `ktest-fuzz` (boot/ktest.toml).
@@ -341,5 +342,37 @@ fn exhaust_process_table() -> Verdict {
     let mut m = Message::new(IPC_MSG_PING, [3; 7]);
     check!(ipc::call(server, &mut m).is_ok() && m.payload == transform([3; 7]), "IPC after exhaustion");
     quit(server);
+    Ok(())
+}
+
+/// Driver memory: DMA buffers (physically contiguous, address returned)
+/// and device mappings, which must never expose RAM.
+fn driver_memory() -> Verdict {
+    const DMA_AT: u64 = 0x3000_0000;
+    const DEV_AT: u64 = 0x3100_0000;
+    let raw = |n: usize, a: [u64; 5]| kcall::raw(n as u64, a);
+    use molt_abi::kcall::{KC_ALLOC_DMA, KC_MAP_DEVICE};
+    let phys = raw(KC_ALLOC_DMA, [3 * 4096, DMA_AT, 0, 0, 0]);
+    check!(phys > 0 && phys % 4096 == 0, "alloc_dma returned no physical address");
+    // SAFETY: alloc_dma just mapped three writable pages at DMA_AT.
+    let buf = unsafe { core::slice::from_raw_parts_mut(DMA_AT as *mut u64, 3 * 512) };
+    for (i, w) in buf.iter_mut().enumerate() {
+        *w = i as u64 * 7;
+    }
+    check!(buf.iter().enumerate().all(|(i, &w)| w == i as u64 * 7), "DMA memory does not hold data");
+    check!(raw(KC_ALLOC_DMA, [4096, DMA_AT, 0, 0, 0]) == Error::BUSY.to_ret(), "alloc_dma over mapped pages");
+    check!(raw(KC_ALLOC_DMA, [0, DMA_AT + 0x10_0000, 0, 0, 0]) == Error::INVAL.to_ret(), "empty alloc_dma accepted");
+    // RAM (the DMA buffer itself, or the kernel at 1 MiB) is never device memory.
+    check!(raw(KC_MAP_DEVICE, [phys as u64, 4096, DEV_AT, 0, 0]) == Error::PERM.to_ret(), "map_device exposed RAM");
+    check!(raw(KC_MAP_DEVICE, [0x10_0000, 4096, DEV_AT, 0, 0]) == Error::PERM.to_ret(), "map_device exposed the kernel");
+    // The IOAPIC window is device memory: it maps, and reads its version register.
+    check!(raw(KC_MAP_DEVICE, [0xfec0_0000, 4096, DEV_AT, 0, 0]) == 0, "map_device of the IOAPIC failed");
+    // SAFETY: DEV_AT now maps the IOAPIC's registers: IOREGSEL at 0, IOWIN at 0x10.
+    let version = unsafe {
+        core::ptr::write_volatile(DEV_AT as *mut u32, 1);
+        core::ptr::read_volatile((DEV_AT + 0x10) as *const u32)
+    };
+    check!(version & 0xff == 0x20 || version & 0xff == 0x11, "the IOAPIC version register reads wrong");
+    check!(raw(KC_MAP_DEVICE, [0xfec0_0000, 4096, 0xffff_8000_0000_0000, 0, 0]) == Error::FAULT.to_ret(), "map_device into kernel space");
     Ok(())
 }
