@@ -42,6 +42,43 @@ fn buffer(k: &mut Kernel, ptr: u64, write: bool) -> Result<Option<u64>, Error> {
     k.cur().space.as_ref().ok_or(Error::FAULT)?.single_page(ptr, MESSAGE_SIZE, write)
 }
 
+/// The caller's outgoing message: still in its buffer (when that lies in
+/// one page, so it can be copied straight into the receiver's), or copied
+/// out.
+enum Outgoing {
+    InPage { phys: u64, source: u32 },
+    Copied(Message),
+}
+
+impl Outgoing {
+    /// The message as a value, stamped with its sender.
+    fn message(&self) -> Message {
+        match *self {
+            Outgoing::InPage { phys, source } => {
+                let mut m = crate::mem::phys::read_message(phys);
+                m.source = source;
+                m
+            }
+            Outgoing::Copied(m) => m,
+        }
+    }
+
+    fn source(&self) -> u32 {
+        match self {
+            Outgoing::InPage { source, .. } => *source,
+            Outgoing::Copied(m) => m.source,
+        }
+    }
+}
+
+/// The caller's message at `ptr` (at `phys`, if it lies in one page).
+fn outgoing(k: &mut Kernel, ptr: u64, phys: Option<u64>) -> Result<Outgoing, Error> {
+    match phys {
+        Some(phys) => Ok(Outgoing::InPage { phys, source: k.cur().endpoint.0 }),
+        None => read_message(k, ptr, None).map(Outgoing::Copied),
+    }
+}
+
 /// Reads the caller's message at `ptr` (at `phys` if known) and stamps it
 /// with the caller's endpoint.
 fn read_message(k: &mut Kernel, ptr: u64, phys: Option<u64>) -> Result<Message, Error> {
@@ -72,20 +109,24 @@ fn write_own(k: &mut Kernel, ptr: u64, phys: Option<u64>, msg: &Message) -> Resu
 /// Writes `msg` into the buffer process `to` is waiting with, sets the
 /// value its call returns, and makes it runnable.
 fn deliver(k: &mut Kernel, to: usize, msg: &Message, ret: isize) {
-    deliver_quiet(k, to, msg, ret);
+    deliver_quiet(k, to, &Outgoing::Copied(*msg), ret);
     sched::wake(to);
 }
 
 /// `deliver` without the wake-up: the caller hands `to` the CPU itself
 /// (or wakes it) right after.
-fn deliver_quiet(k: &mut Kernel, to: usize, msg: &Message, ret: isize) {
+fn deliver_quiet(k: &mut Kernel, to: usize, msg: &Outgoing, ret: isize) {
     let Ok(p) = k.proc(to) else { return };
-    let copied = match p.msg_buf_phys {
-        Some(pa) => {
-            crate::mem::phys::write_message(pa, msg);
+    let copied = match (p.msg_buf_phys, msg) {
+        (Some(dst), Outgoing::InPage { phys, source }) => {
+            crate::mem::phys::copy_message(dst, *phys, *source);
             Ok(())
         }
-        None => p.space.as_ref().ok_or(Error::FAULT).and_then(|s| s.write(p.msg_buf, as_bytes(msg))),
+        (Some(dst), Outgoing::Copied(m)) => {
+            crate::mem::phys::write_message(dst, m);
+            Ok(())
+        }
+        (None, _) => p.space.as_ref().ok_or(Error::FAULT).and_then(|s| s.write(p.msg_buf, as_bytes(&msg.message()))),
     };
     p.set_return(match copied {
         Ok(()) => ret,
@@ -145,7 +186,7 @@ pub fn send(dst: u64, msg_ptr: u64, call: bool) -> Ret {
         check_send_right(k, dst)?;
         // A call's buffer also takes the reply, so it must be writable.
         let phys = buffer(k, msg_ptr, call)?;
-        let msg = read_message(k, msg_ptr, phys)?;
+        let msg = outgoing(k, msg_ptr, phys)?;
         let cur = k.current.ok_or(Error::SRCH)?;
         Ok((cur, dst, msg, phys))
     })();
@@ -156,17 +197,18 @@ pub fn send(dst: u64, msg_ptr: u64, call: bool) -> Ret {
     match k.ipc.send(cur, dst, call) {
         Err(e) => Ret::Now(e.to_ret()),
         Ok(SendOutcome::Delivered { to }) => {
+            let source = msg.source() as isize;
+            deliver_quiet(k, to, &msg, source);
             if call {
-                deliver_quiet(k, to, &msg, msg.source as isize);
                 block_current(k, msg_ptr, phys, Some(to))
             } else {
-                deliver(k, to, &msg, msg.source as isize);
+                sched::wake(to);
                 sched::preempt_if_needed();
                 Ret::Now(0)
             }
         }
         Ok(SendOutcome::Blocked) => {
-            k.cur().out_msg = msg;
+            k.cur().out_msg = msg.message();
             block_current(k, msg_ptr, phys, None)
         }
     }
@@ -220,7 +262,7 @@ fn receive_inner(k: &mut Kernel, src: u64, msg_ptr: u64, block: bool, pending: O
 fn do_reply(k: &mut Kernel, dst: u64, msg_ptr: u64) -> Result<usize, Error> {
     let dst = Endpoint(u32::try_from(dst).map_err(|_| Error::INVAL)?);
     let phys = buffer(k, msg_ptr, false)?;
-    let msg = read_message(k, msg_ptr, phys)?;
+    let msg = outgoing(k, msg_ptr, phys)?;
     let cur = k.current.ok_or(Error::SRCH)?;
     let to = k.ipc.reply(cur, dst)?;
     deliver_quiet(k, to, &msg, 0);

@@ -66,3 +66,17 @@ pub fn write_message(phys: u64, msg: &molt_abi::Message) {
     // blocked waiting for exactly this message, so nothing else writes it.
     unsafe { core::ptr::write_unaligned(to_virt(phys) as *mut molt_abi::Message, *msg) }
 }
+
+/// Copies a 64-byte IPC message from one user page to another and stamps
+/// the sender, without a stop on the kernel stack.
+pub fn copy_message(dst: u64, src: u64, source: u32) {
+    const SOURCE_AT: u64 = core::mem::offset_of!(molt_abi::Message, source) as u64;
+    // SAFETY: both ranges are 64 bytes inside single user pages the caller
+    // checked (dst writable, its owner blocked waiting for this message).
+    // `copy` tolerates overlap (two processes may share a device page), and
+    // unaligned accesses are fine on x86.
+    unsafe {
+        core::ptr::copy(to_virt(src) as *const u8, to_virt(dst) as *mut u8, molt_abi::message::MESSAGE_SIZE);
+        core::ptr::write_unaligned((to_virt(dst) + SOURCE_AT) as *mut u32, source);
+    }
+}
