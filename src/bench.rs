@@ -108,7 +108,12 @@ fn kernel(base: &Options) -> Result<i32> {
 pub fn run(suite: &str, base: &Options) -> Result<i32> {
     match suite {
         "kernel" => kernel(base),
-        "all" => kernel(base),
-        other => bail!("unknown benchmark suite {other:?} (kernel, fs, net, all)"),
+        "servers" => crate::bench_servers::run(base),
+        "all" => {
+            let kernel_status = kernel(base)?;
+            let servers_status = crate::bench_servers::run(base)?;
+            Ok(kernel_status.max(servers_status))
+        }
+        other => bail!("unknown benchmark suite {other:?} (kernel, servers, fs, net, all)"),
     }
 }
