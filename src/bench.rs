@@ -134,7 +134,12 @@ fn write_json(out: &serde_json::Value) -> Result<i32> {
 pub fn run(suite: &str, base: &Options) -> Result<i32> {
     match suite {
         "kernel" => kernel(base),
-        "all" => kernel(base),
-        other => bail!("unknown benchmark suite {other:?} (kernel, fs, net, all)"),
+        "servers" => crate::bench_servers::run(base),
+        "all" => {
+            let kernel_status = kernel(base)?;
+            let servers_status = crate::bench_servers::run(base)?;
+            Ok(kernel_status.max(servers_status))
+        }
+        other => bail!("unknown benchmark suite {other:?} (kernel, servers, fs, net, all)"),
     }
 }

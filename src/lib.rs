@@ -3,5 +3,6 @@
 #![forbid(unsafe_code)]
 
 pub mod bench;
+pub mod bench_servers;
 pub mod image;
 pub mod qemu;

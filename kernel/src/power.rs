@@ -10,6 +10,8 @@ use spin::Mutex;
 const DEBUG_EXIT_PORT: u16 = 0xf4;
 /// SLP_EN in PM1a_CNT; QEMU's S5 sleep type is 0.
 const SLP_EN: u16 = 1 << 13;
+/// How long a soft-off may take before isa-debug-exit is used instead.
+const ACPI_GRACE_NS: u64 = 2_000_000_000;
 
 static PM1A_CONTROL: Mutex<Option<u16>> = Mutex::new(None);
 
@@ -25,6 +27,13 @@ pub fn off(status: u64) -> Result<isize, Error> {
     if status == 0 {
         if let Some(port) = *PM1A_CONTROL.lock() {
             outw(port, SLP_EN);
+            // QEMU handles the sleep request asynchronously, in its main
+            // loop, while isa-debug-exit ends it at once (with status 1):
+            // give the soft-off time to happen before falling back.
+            let deadline = crate::time::uptime_ns().saturating_add(ACPI_GRACE_NS);
+            while crate::time::uptime_ns() < deadline {
+                core::hint::spin_loop();
+            }
         }
     }
     outl(DEBUG_EXIT_PORT, status);

@@ -10,6 +10,8 @@ use molt_abi::message::{IPC_MSG_CONSOLE_READ, IPC_MSG_CONSOLE_SET_FG, IPC_MSG_CO
 use molt_abi::{Endpoint, Error, Message};
 
 const LINE: usize = 512;
+/// How long output waits for a console driver that is being restarted.
+const RESTART_WAIT_MS: u64 = 3000;
 
 /// Writes `bytes` through the console driver at `console`.
 pub fn write_to(console: Endpoint, bytes: &[u8]) -> Result<usize, Error> {
@@ -22,25 +24,24 @@ pub fn write_to(console: Endpoint, bytes: &[u8]) -> Result<usize, Error> {
 /// Writes `bytes` on the console, finding the driver again if it was
 /// restarted. Falls back to the kernel's debug output if there is none.
 pub fn write(bytes: &[u8]) -> Result<usize, Error> {
-    let mut last = Err(Error::NOENT);
-    for _ in 0..3 {
-        let ep = match CONSOLE.endpoint() {
-            Ok(ep) => ep,
-            Err(e) => {
-                last = Err(e);
-                break;
-            }
-        };
-        match write_to(ep, bytes) {
-            Err(Error::DEADSRCDST) => {
+    let deadline = crate::time::now_ms() + RESTART_WAIT_MS;
+    let result = loop {
+        let attempt = CONSOLE.endpoint().and_then(|ep| write_to(ep, bytes));
+        match attempt {
+            // The driver died or is being restarted: try its next instance.
+            Err(Error::DEADSRCDST | Error::NOENT) if crate::time::now_ms() < deadline => {
                 CONSOLE.forget();
-                last = Err(Error::DEADSRCDST);
+                if crate::time::sleep_ms(10).is_err() {
+                    break attempt;
+                }
             }
-            other => return other,
+            other => break other,
         }
+    };
+    if result.is_err() {
+        crate::print::print(format_args!("{}", core::str::from_utf8(bytes).unwrap_or("?")));
     }
-    crate::print::print(format_args!("{}", core::str::from_utf8(bytes).unwrap_or("?")));
-    last
+    result
 }
 
 /// Reads one line (or what a ^D ended) into `buf`; `Ok(0)` is end of file.

@@ -9,7 +9,8 @@
 //!   sleeps cannot lose it);
 //! - it answers IPC_MSG_FAULT_INJECT (crash: a CPU exception; hang: spin
 //!   without ever heartbeating again) and IPC_MSG_SHUTDOWN (the handler
-//!   cleans up, then the server exits).
+//!   cleans up, then the server exits), and IPC_MSG_PING (echoed: the
+//!   cheapest proof that an instance answers).
 
 use crate::{ipc, kcall, names, time};
 use molt_abi::message::*;
@@ -118,6 +119,11 @@ pub fn run(name: &str, server: &mut impl Server) -> i32 {
                 }
                 let _ = ipc::reply(from, &result_reply(Ok(0), [0; 6]));
                 inject_fault(kind);
+            }
+            IPC_MSG_PING => {
+                let mut echo = msg;
+                echo.mtype = IPC_MSG_REPLY;
+                let _ = ipc::reply(from, &echo);
             }
             IPC_MSG_SHUTDOWN => {
                 server.shutdown();

@@ -40,6 +40,10 @@ impl Jobs {
     pub fn run(&mut self, name: &str, args: &str, background: bool) -> u64 {
         let pid = match process::fork() {
             Ok(0) => {
+                // The program gets SIGINT's default action back. A ^C
+                // that reached us before this (we inherited the shell's
+                // handler) only interrupted the call: ask again.
+                while process::sigaction_raw(process::SIGINT, process::SIG_DFL) == Err(molt_abi::Error::INTR) {}
                 let _ = process::setpgid(0, 0);
                 let e = process::exec(name, args);
                 outln!("sh: {}: {}", name, if e == molt_abi::Error::NOENT { "not found" } else { e.text() });

@@ -1,0 +1,164 @@
+//! QEMU tests of the system servers: boot the image of boot/manifest.toml
+//! under TCG and drive the shell over the serial line, as a user would.
+//! Each test boots its own guest; a hung guest is killed by the timeout
+//! and the serial log printed.
+
+use molt::image::{self, Image};
+use molt::qemu::{Guest, Options};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Generous: several guests share two TCG cores with other builds.
+const STEP: Duration = Duration::from_secs(60);
+
+fn image() -> &'static Image {
+    static IMAGE: OnceLock<Image> = OnceLock::new();
+    IMAGE.get_or_init(|| image::build(&image::workspace_root().join("boot/manifest.toml")).expect("the boot image builds"))
+}
+
+/// A booted guest and how much of its serial output the test has read.
+struct Shell {
+    guest: Guest,
+    seen: usize,
+}
+
+impl Shell {
+    fn boot() -> Shell {
+        let guest = Guest::spawn(image(), &Options::default()).expect("qemu starts");
+        let mut shell = Shell { guest, seen: 0 };
+        shell.expect("# ");
+        shell
+    }
+
+    /// Waits for `needle` after what was read so far; returns the output
+    /// up to and including it.
+    fn expect(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + STEP;
+        loop {
+            let log = self.guest.log();
+            if let Some(at) = log.get(self.seen..).and_then(|rest| rest.find(needle)) {
+                let end = self.seen + at + needle.len();
+                let text = log[self.seen..end].to_string();
+                self.seen = end;
+                return text;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {needle:?}; serial log:\n{log}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Types a command line and returns its output (up to the next prompt).
+    fn run(&mut self, line: &str) -> String {
+        self.guest.send(format!("{line}\n").as_bytes()).expect("typing works");
+        self.expect(&format!("{line}\r\n"));
+        let out = self.expect("\n# ");
+        out.trim_end_matches("# ").to_string()
+    }
+
+    fn log(&self) -> String {
+        self.guest.log()
+    }
+}
+
+/// The number in "... (N ms after its exit ..." of rs's restart report.
+fn restart_delay_ms(report: &str) -> u64 {
+    let after = report.rsplit_once(" (").map(|(_, r)| r).unwrap_or("");
+    after.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no delay in {report:?}"))
+}
+
+#[test]
+fn ps_lists_rs_pm_console_init_and_sh() {
+    let mut sh = Shell::boot();
+    let out = sh.run("ps");
+    for name in ["rs", "pm", "console", "init", "sh", "ps"] {
+        assert!(
+            out.lines().any(|l| l.split_whitespace().last() == Some(name)),
+            "ps does not list {name}:\n{out}"
+        );
+    }
+    let out = sh.run("echo one; false; echo two $?; true; echo three $?");
+    assert!(out.contains("one\r\ntwo 1\r\nthree 0"), "`;` and `$?` are wrong:\n{out}");
+}
+
+#[test]
+fn console_crash_is_restarted_within_a_second_and_the_shell_goes_on() {
+    let mut sh = Shell::boot();
+    sh.guest.send(b"service fi console crash\n").unwrap();
+    let report = sh.expect("ms after its exit");
+    assert!(report.contains("rs: console (pid"), "no exit report:\n{}", sh.log());
+    assert!(report.contains("rs: restarted console as pid"), "no restart report:\n{}", sh.log());
+    let delay = restart_delay_ms(&report);
+    assert!(delay < 1000, "console restarted {delay} ms after its crash");
+    sh.expect("\n# ");
+    let out = sh.run("echo still-here");
+    assert!(out.contains("still-here"), "the next command did not run:\n{}", sh.log());
+    let out = sh.run("service list");
+    let row = out.lines().find(|l| l.starts_with("console")).unwrap_or_else(|| panic!("no console row:\n{out}"));
+    assert!(row.contains("running") && row.split_whitespace().nth(4) == Some("1"), "console row: {row}");
+}
+
+#[test]
+fn pm_hang_is_reported_and_restarted_and_fork_works_again() {
+    let mut sh = Shell::boot();
+    sh.guest.send(b"service fi pm hang\n").unwrap();
+    sh.expect("rs: warning: pm (pid");
+    sh.expect("rs: restarted pm as pid");
+    sh.expect("\n# ");
+    let out = sh.run("true; echo forked-$?; uptime");
+    assert!(out.contains("forked-0") && out.contains("up "), "fork after the pm restart failed:\n{}", sh.log());
+}
+
+#[test]
+fn kill_9_status_reaches_the_parents_wait() {
+    let mut sh = Shell::boot();
+    let out = sh.run("sleep 100 &");
+    let pid: u64 = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix('[')?.strip_suffix(']')?.parse().ok())
+        .unwrap_or_else(|| panic!("no job pid:\n{out}"));
+    let out = sh.run(&format!("kill -9 {pid}; wait {pid}; echo status=$?"));
+    assert!(out.contains(&format!("{pid}: killed by signal 9 (SIGKILL)")), "wait did not get the status:\n{out}");
+    assert!(out.contains("status=137"), "$? after kill -9:\n{out}");
+}
+
+#[test]
+fn ctrl_c_stops_a_running_sleep() {
+    let mut sh = Shell::boot();
+    sh.guest.send(b"sleep 100\n").unwrap();
+    sh.expect("sleep 100\r\n");
+    // ^C reaches the job once the shell has made it the foreground group;
+    // one typed before that only reaches the shell, so type until it works.
+    let deadline = Instant::now() + STEP;
+    loop {
+        sh.guest.send(b"\x03").unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        if sh.log()[sh.seen..].contains("\n# ") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "^C did not stop sleep:\n{}", sh.log());
+    }
+    sh.expect("\n# ");
+    let out = sh.run("echo status=$?");
+    assert!(out.contains("status=130"), "sleep was not ended by SIGINT:\n{}", sh.log());
+}
+
+#[test]
+fn fork_bomb_meets_eagain_and_ps_still_answers() {
+    let mut sh = Shell::boot();
+    let out = sh.run("forkbomb");
+    assert!(out.contains("fork failed with AGAIN"), "no EAGAIN:\n{}", sh.log());
+    assert!(out.contains("forkbomb: collected"), "the bomb did not clean up:\n{}", sh.log());
+    let out = sh.run("ps");
+    assert!(out.lines().any(|l| l.ends_with(" sh")), "ps after the bomb:\n{out}");
+    assert!(!out.contains("forkbomb"), "bomb processes are left:\n{out}");
+}
+
+#[test]
+fn poweroff_stops_the_services_and_exits_qemu_with_0() {
+    let mut sh = Shell::boot();
+    sh.guest.send(b"poweroff\n").unwrap();
+    let status = sh.guest.wait_exit(STEP).unwrap_or_else(|e| panic!("{e}"));
+    let log = sh.log();
+    assert!(log.contains("rs: all services stopped; powering off"), "services were not stopped:\n{log}");
+    assert_eq!(status, 0, "QEMU exit status; serial log:\n{log}");
+}
