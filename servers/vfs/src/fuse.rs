@@ -496,10 +496,13 @@ fn stamp(t: SystemTime) -> (i64, i64) {
 pub struct FuseMount {
     session: Option<fuser::BackgroundSession>,
     jobs: Sender<Job>,
-    worker: Option<JoinHandle<Result<(), Errno>>>,
+    worker: Option<Worker>,
 }
 
-fn start_worker(image: &Path) -> Result<(Sender<Job>, JoinHandle<Result<(), Errno>>), String> {
+/// The volume thread: it unmounts the volume when the job channel closes.
+type Worker = JoinHandle<Result<(), Errno>>;
+
+fn start_worker(image: &Path) -> Result<(Sender<Job>, Worker), String> {
     let (tx, rx) = channel::<Job>();
     let (ready_tx, ready_rx) = channel();
     let image_path = image.to_path_buf();

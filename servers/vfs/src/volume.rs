@@ -450,7 +450,7 @@ fn parse_dirents(bytes: &[u8], out: &mut Vec<DirEntry>) {
             let reclen = u16::from_le_bytes(chunk[off + 4..off + 6].try_into().unwrap()) as usize;
             let kind = chunk[off + 6];
             let namlen = chunk[off + 7] as usize;
-            if reclen < 8 || reclen % 4 != 0 || off + reclen > chunk.len() || 8 + namlen + 1 > reclen {
+            if reclen < 8 || !reclen.is_multiple_of(4) || off + reclen > chunk.len() || 8 + namlen + 1 > reclen {
                 break;
             }
             if ino != 0 {

@@ -46,7 +46,7 @@ fn base_image(dir: &Path) -> Base {
     v.write_file("dir/frag", &pattern(2500, 1), 0o644).unwrap();
     v.write_file("dir/sub/indirect", &pattern(120_000, 2), 0o644).unwrap();
     v.symlink("dir/frag", "shortlink").unwrap();
-    v.symlink(&"x/".repeat(40), "longlink").unwrap();
+    v.symlink("x/".repeat(40), "longlink").unwrap();
     v.link("small", "dir/hardlink").unwrap();
     for i in 0..30 {
         v.write_file(format!("dir/n{i}"), &pattern(i * 37, i as u64), 0o600).unwrap();
