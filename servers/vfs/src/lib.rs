@@ -14,8 +14,7 @@ pub mod bsd {
 
 /// Entry point of `molt fs ...`; returns the process exit status.
 pub fn cli_main(args: Vec<String>) -> i32 {
-    eprintln!("molt fs: {:?}: ENOSYS: not built yet", args);
-    2
+    cli::main(args)
 }
 
 pub mod errno;
@@ -26,3 +25,12 @@ pub use volume::{DirEntry, Fd, MountOptions, Stat, StatFs, Volume};
 pub mod newfs;
 pub mod ondisk;
 pub mod fsck;
+pub mod cli;
+pub mod fuse;
+pub mod hosttree;
+pub mod bench;
+
+/// Entry point of `molt bench fs` (dispatched by the root binary).
+pub fn bench_main(args: Vec<String>) -> i32 {
+    bench::main(args)
+}

@@ -57,12 +57,12 @@ impl Buf {
     }
     /// The struct at byte `off` (which must be suitably aligned and in range).
     pub fn view<T: Pod>(&self, off: usize) -> &T {
-        assert!(off % core::mem::align_of::<T>() == 0 && off + core::mem::size_of::<T>() <= self.words.len() * 8);
+        assert!(off.is_multiple_of(core::mem::align_of::<T>()) && off + core::mem::size_of::<T>() <= self.words.len() * 8);
         // SAFETY: aligned, in bounds, initialised, and T is Pod.
         unsafe { &*self.words.as_ptr().cast::<u8>().add(off).cast::<T>() }
     }
     pub fn view_mut<T: Pod>(&mut self, off: usize) -> &mut T {
-        assert!(off % core::mem::align_of::<T>() == 0 && off + core::mem::size_of::<T>() <= self.words.len() * 8);
+        assert!(off.is_multiple_of(core::mem::align_of::<T>()) && off + core::mem::size_of::<T>() <= self.words.len() * 8);
         // SAFETY: as in view, and we have the only reference.
         unsafe { &mut *self.words.as_mut_ptr().cast::<u8>().add(off).cast::<T>() }
     }

@@ -293,7 +293,12 @@ impl Volume {
         Ok(buf)
     }
 
-    fn stat_call<A>(&self, f: Syscall<A>, mut args: A, sb: &mut bsd::stat) -> Result<Stat, Errno> {
+    /// Runs a stat-like call whose argument struct points at a stat buffer.
+    /// The pointer is made from the local buffer and escapes only through
+    /// the arguments, so the buffer is read after the call.
+    fn stat_with<A>(&self, f: Syscall<A>, make: impl FnOnce(*mut bsd::stat) -> A) -> Result<Stat, Errno> {
+        let mut sb = bsd::stat::default();
+        let mut args = make(&mut sb);
         self.call(f, &mut args)?;
         Ok(Stat {
             ino: sb.st_ino,
@@ -313,23 +318,17 @@ impl Volume {
     /// Status of `path`, following a final symbolic link.
     pub fn stat(&self, path: impl AsRef<[u8]>) -> Result<Stat, Errno> {
         let p = cpath(path.as_ref())?;
-        let mut sb = bsd::stat::default();
-        let a = bsd::stat_args { path: p.as_ptr(), ub: &mut sb };
-        self.stat_call(bsd::stat, a, &mut sb)
+        self.stat_with(bsd::stat, |ub| bsd::stat_args { path: p.as_ptr(), ub })
     }
 
     /// Status of `path` itself, even if it is a symbolic link.
     pub fn lstat(&self, path: impl AsRef<[u8]>) -> Result<Stat, Errno> {
         let p = cpath(path.as_ref())?;
-        let mut sb = bsd::stat::default();
-        let a = bsd::lstat_args { path: p.as_ptr(), ub: &mut sb };
-        self.stat_call(bsd::lstat, a, &mut sb)
+        self.stat_with(bsd::lstat, |ub| bsd::lstat_args { path: p.as_ptr(), ub })
     }
 
     pub fn fstat(&self, fd: Fd) -> Result<Stat, Errno> {
-        let mut sb = bsd::stat::default();
-        let a = bsd::fstat_args { fd: fd.0, sb: &mut sb };
-        self.stat_call(bsd::fstat, a, &mut sb)
+        self.stat_with(bsd::fstat, |sb| bsd::fstat_args { fd: fd.0, sb })
     }
 
     pub fn truncate(&self, path: impl AsRef<[u8]>, length: u64) -> Result<(), Errno> {
@@ -451,7 +450,7 @@ fn parse_dirents(bytes: &[u8], out: &mut Vec<DirEntry>) {
             let reclen = u16::from_le_bytes(chunk[off + 4..off + 6].try_into().unwrap()) as usize;
             let kind = chunk[off + 6];
             let namlen = chunk[off + 7] as usize;
-            if reclen < 8 || reclen % 4 != 0 || off + reclen > chunk.len() || 8 + namlen + 1 > reclen {
+            if reclen < 8 || !reclen.is_multiple_of(4) || off + reclen > chunk.len() || 8 + namlen + 1 > reclen {
                 break;
             }
             if ino != 0 {

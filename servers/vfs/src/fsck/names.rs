@@ -64,7 +64,7 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
                 let reclen = u16::from_le_bytes(chunk[off + 4..off + 6].try_into().unwrap()) as usize;
                 let dtype = chunk[off + 6];
                 let namlen = chunk[off + 7] as usize;
-                let ok = reclen >= 8 && reclen % 4 == 0 && off + reclen <= CHUNK && reclen >= direct_size(namlen)
+                let ok = reclen >= 8 && reclen.is_multiple_of(4) && off + reclen <= CHUNK && reclen >= direct_size(namlen)
                     && (ino == 0 || (chunk[off + 8..off + 8 + namlen].iter().all(|&b| b != 0 && b != b'/')
                         && chunk[off + 8 + namlen] == 0));
                 if !ok {
