@@ -156,6 +156,10 @@ impl Services {
 enum Task {
     /// Echo-bulk client: send `total` pattern bytes, check the echo.
     Bulk { sock: Socket, total: u64, sent: u64, checked: u64, seed: u64, started: Instant, connected: bool, shut: bool },
+    /// Send `total` pattern bytes, then wait for the peer to close.
+    Send { sock: Socket, total: u64, sent: u64, seed: u64, started: Instant, connected: bool, shut: bool },
+    /// Accept one connection on `listener` and check `total` pattern bytes.
+    Sink { listener: Socket, sock: Option<Socket>, total: u64, got: u64, seed: u64, started: Instant },
     /// Wait for a UDP echo.
     Udp { sock: Socket, want: Vec<u8>, deadline: Instant },
     /// Count ICMP echo replies.
@@ -230,11 +234,92 @@ fn step_bulk(task: &mut Task) -> Outcome {
     }
 }
 
+fn step_send(task: &mut Task) -> Outcome {
+    let Task::Send { sock, total, sent, seed, started, connected, shut } = task else { unreachable!() };
+    if !*connected {
+        if sock.poll(POLLOUT) == 0 {
+            return Outcome::Running;
+        }
+        match sock.take_error() {
+            Ok(0) => *connected = true,
+            Ok(e) => return Outcome::Done(format!("send err connect {}", Errno(e))),
+            Err(e) => return Outcome::Done(format!("send err {e}")),
+        }
+    }
+    let mut out = [0u8; 32 * 1024];
+    while *sent < *total {
+        let n = ((*total - *sent) as usize).min(out.len());
+        pattern_fill(*seed, *sent, &mut out[..n]);
+        match sock.send(&out[..n]) {
+            Ok(k) if k > 0 => *sent += k as u64,
+            Ok(_) => return Outcome::Running,
+            Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+            Err(e) => return Outcome::Done(format!("send err {e}")),
+        }
+    }
+    if !*shut {
+        if let Err(e) = sock.shutdown(1) {
+            return Outcome::Done(format!("send err shutdown {e}"));
+        }
+        *shut = true;
+    }
+    let mut b = [0u8; 512];
+    match sock.recv(&mut b) {
+        Ok(0) => Outcome::Done(format!("send ok {} {}", total, started.elapsed().as_nanos())),
+        Ok(_) => Outcome::Done("send err unexpected data".into()),
+        Err(e) if e == EWOULDBLOCK => Outcome::Running,
+        Err(e) => Outcome::Done(format!("send err {e}")),
+    }
+}
+
+fn step_sink(task: &mut Task) -> Outcome {
+    let Task::Sink { listener, sock, total, got, seed, started } = task else { unreachable!() };
+    if sock.is_none() {
+        match listener.accept() {
+            Ok((s, _)) => {
+                let _ = s.set_nonblocking(true);
+                *started = Instant::now();
+                *sock = Some(s);
+            }
+            Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+            Err(e) => return Outcome::Done(format!("sink err accept {e}")),
+        }
+    }
+    let s = sock.as_ref().unwrap();
+    let mut inb = [0u8; 64 * 1024];
+    let mut want = [0u8; 64 * 1024];
+    loop {
+        match s.recv(&mut inb) {
+            Ok(0) => {
+                if *got != *total {
+                    return Outcome::Done(format!("sink err eof after {got} of {total}"));
+                }
+                let _ = s.shutdown(1);
+                return Outcome::Done(format!("sink ok {} {}", total, started.elapsed().as_nanos()));
+            }
+            Ok(n) => {
+                if *got + n as u64 > *total {
+                    return Outcome::Done("sink err more data than expected".into());
+                }
+                pattern_fill(*seed, *got, &mut want[..n]);
+                if inb[..n] != want[..n] {
+                    return Outcome::Done(format!("sink err mismatch near byte {got}"));
+                }
+                *got += n as u64;
+            }
+            Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+            Err(e) => return Outcome::Done(format!("sink err {e}")),
+        }
+    }
+}
+
 /// The commands a node takes on stdin, one per line; each answers with a
 /// line that starts with the command's name.
 pub enum Command {
     Stats,
     Bulk(SocketAddrV4, u64, u64),
+    Send(SocketAddrV4, u64, u64),
+    Sink(u16, u64, u64),
     Udp(SocketAddrV4, usize),
     Ping(Ipv4Addr, i32, u32),
     Connect(SocketAddrV4),
@@ -257,6 +342,8 @@ fn parse(line: &str) -> Result<Command, String> {
     Ok(match w.first().copied() {
         Some("stats") => Command::Stats,
         Some("bulk") => Command::Bulk(sa(1)?, num(3)?, num(4)?),
+        Some("send") => Command::Send(sa(1)?, num(3)?, num(4)?),
+        Some("sink") => Command::Sink(num(1)? as u16, num(2)?, num(3)?),
         Some("udp") => Command::Udp(sa(1)?, num(3)? as usize),
         Some("ping") => Command::Ping(addr(1)?, num(2)? as i32, num(3)? as u32),
         Some("connect") => Command::Connect(sa(1)?),
@@ -319,6 +406,36 @@ impl Node {
                 }
                 Err(e) => say(&format!("bulk err {e}")),
             },
+            Command::Send(to, total, seed) => match Socket::new(Kind::Stream, true) {
+                Ok(sock) => match sock.connect(to) {
+                    Ok(()) | Err(Errno(36)) => self.tasks.push(Task::Send {
+                        sock,
+                        total,
+                        sent: 0,
+                        seed,
+                        started: Instant::now(),
+                        connected: false,
+                        shut: false,
+                    }),
+                    Err(e) => say(&format!("send err connect {e}")),
+                },
+                Err(e) => say(&format!("send err {e}")),
+            },
+            Command::Sink(port, total, seed) => {
+                let r = Socket::new(Kind::Stream, true).and_then(|l| {
+                    l.set_reuseaddr(true)?;
+                    l.bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port))?;
+                    l.listen(1)?;
+                    Ok(l)
+                });
+                match r {
+                    Ok(listener) => {
+                        say("sink listening");
+                        self.tasks.push(Task::Sink { listener, sock: None, total, got: 0, seed, started: Instant::now() });
+                    }
+                    Err(e) => say(&format!("sink err {e}")),
+                }
+            }
             Command::Udp(to, len) => match Socket::new(Kind::Datagram, true) {
                 Ok(sock) => {
                     let mut want = vec![0u8; len];
@@ -434,6 +551,8 @@ impl Node {
     fn step_task(&mut self, t: &mut Task) -> Outcome {
         match t {
             Task::Bulk { .. } => step_bulk(t),
+            Task::Send { .. } => step_send(t),
+            Task::Sink { .. } => step_sink(t),
             Task::Udp { sock, want, deadline } => {
                 let mut buf = vec![0u8; want.len() + 1];
                 match sock.recv_from(&mut buf) {

@@ -9,8 +9,8 @@ use molt_net::wire::{Impairments, Wire};
 pub const A: &str = "10.0.0.1";
 pub const B: &str = "10.0.0.2";
 /// Network seconds per real second in these tests: protocol timers
-/// (RTO, delayed ACK, 2MSL, ARP) run 50 times faster than real time.
-pub const TIME_SCALE: &str = "50";
+/// (RTO, delayed ACK, 2MSL, ARP) run 200 times faster than real time.
+pub const TIME_SCALE: &str = "200";
 pub const T: Duration = Duration::from_secs(60);
 
 pub struct Lab {
