@@ -25,7 +25,7 @@ impl NodeProc {
     /// options (empty for molt-net-node, `["net", "node"]` for molt).
     pub fn spawn(program: &Path, prefix: &[&str], name: &str, wire_end: OwnedFd, args: &[String]) -> std::io::Result<NodeProc> {
         let mut cmd = Command::new(program);
-        cmd.args(prefix).arg("--iface").arg("fd:3").args(args).stdin(Stdio::piped()).stdout(Stdio::piped());
+        cmd.args(prefix).arg("--iface").arg("fd:3").args(args);
         let fd = wire_end.as_raw_fd();
         // SAFETY: between fork and exec only async-signal-safe dup2/fcntl
         // are called, on a descriptor that stays open in the parent.
@@ -40,8 +40,16 @@ impl NodeProc {
                 Ok(())
             });
         }
-        let mut child = cmd.spawn()?;
+        let n = NodeProc::spawn_command(cmd, name);
         drop(wire_end);
+        n
+    }
+
+    /// Starts a node from a prepared command (its options already given)
+    /// and waits until it is ready.
+    pub fn spawn_command(mut cmd: Command, name: &str) -> std::io::Result<NodeProc> {
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped());
+        let mut child = cmd.spawn()?;
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, lines) = mpsc::channel();
