@@ -631,7 +631,9 @@ pub fn run(cfg: NodeConfig) -> i32 {
     let mut next_fast = Instant::now() + fast;
     let mut node = Node { cfg, tasks: Vec::new(), socks: HashMap::new(), listeners: Vec::new(), next_id: 0 };
     let mut frame = vec![0u8; 2048];
-    say("ready");
+    if node.cfg.commands {
+        say("ready");
+    }
     loop {
         if INTERRUPTED.load(Ordering::SeqCst) {
             println!("{}", serde_json::to_string_pretty(&stack::stats().to_json()).unwrap_or_default());
