@@ -160,6 +160,8 @@ enum Task {
     Send { sock: Socket, total: u64, sent: u64, seed: u64, started: Instant, connected: bool, shut: bool },
     /// Accept one connection on `listener` and check `total` pattern bytes.
     Sink { listener: Socket, sock: Option<Socket>, total: u64, got: u64, seed: u64, started: Instant },
+    /// Request/response: `count` one-byte round trips through an echo service.
+    Rr { sock: Socket, count: u64, done: u64, waiting: bool, connected: bool, started: Instant },
     /// Wait for a UDP echo.
     Udp { sock: Socket, want: Vec<u8>, deadline: Instant },
     /// Count ICMP echo replies.
@@ -313,6 +315,46 @@ fn step_sink(task: &mut Task) -> Outcome {
     }
 }
 
+fn step_rr(task: &mut Task) -> Outcome {
+    let Task::Rr { sock, count, done, waiting, connected, started } = task else { unreachable!() };
+    if !*connected {
+        if sock.poll(POLLOUT) == 0 {
+            return Outcome::Running;
+        }
+        match sock.take_error() {
+            Ok(0) => {
+                *connected = true;
+                *started = Instant::now();
+            }
+            Ok(e) => return Outcome::Done(format!("rr err connect {}", Errno(e))),
+            Err(e) => return Outcome::Done(format!("rr err {e}")),
+        }
+    }
+    loop {
+        if !*waiting {
+            if *done == *count {
+                return Outcome::Done(format!("rr ok {} {}", count, started.elapsed().as_nanos()));
+            }
+            match sock.send(b"x") {
+                Ok(1) => *waiting = true,
+                Ok(_) => return Outcome::Running,
+                Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+                Err(e) => return Outcome::Done(format!("rr err send {e}")),
+            }
+        }
+        let mut b = [0u8; 16];
+        match sock.recv(&mut b) {
+            Ok(0) => return Outcome::Done("rr err eof".into()),
+            Ok(_) => {
+                *waiting = false;
+                *done += 1;
+            }
+            Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+            Err(e) => return Outcome::Done(format!("rr err recv {e}")),
+        }
+    }
+}
+
 /// The commands a node takes on stdin, one per line; each answers with a
 /// line that starts with the command's name.
 pub enum Command {
@@ -320,6 +362,7 @@ pub enum Command {
     Bulk(SocketAddrV4, u64, u64),
     Send(SocketAddrV4, u64, u64),
     Sink(u16, u64, u64),
+    Rr(SocketAddrV4, u64),
     Udp(SocketAddrV4, usize),
     Ping(Ipv4Addr, i32, u32),
     Connect(SocketAddrV4),
@@ -344,6 +387,7 @@ fn parse(line: &str) -> Result<Command, String> {
         Some("bulk") => Command::Bulk(sa(1)?, num(3)?, num(4)?),
         Some("send") => Command::Send(sa(1)?, num(3)?, num(4)?),
         Some("sink") => Command::Sink(num(1)? as u16, num(2)?, num(3)?),
+        Some("rr") => Command::Rr(sa(1)?, num(3)?),
         Some("udp") => Command::Udp(sa(1)?, num(3)? as usize),
         Some("ping") => Command::Ping(addr(1)?, num(2)? as i32, num(3)? as u32),
         Some("connect") => Command::Connect(sa(1)?),
@@ -436,6 +480,23 @@ impl Node {
                     Err(e) => say(&format!("sink err {e}")),
                 }
             }
+            Command::Rr(to, count) => match Socket::new(Kind::Stream, true) {
+                Ok(sock) => {
+                    let _ = sock.set_nodelay(true);
+                    match sock.connect(to) {
+                        Ok(()) | Err(Errno(36)) => self.tasks.push(Task::Rr {
+                            sock,
+                            count,
+                            done: 0,
+                            waiting: false,
+                            connected: false,
+                            started: Instant::now(),
+                        }),
+                        Err(e) => say(&format!("rr err connect {e}")),
+                    }
+                }
+                Err(e) => say(&format!("rr err {e}")),
+            },
             Command::Udp(to, len) => match Socket::new(Kind::Datagram, true) {
                 Ok(sock) => {
                     let mut want = vec![0u8; len];
@@ -553,6 +614,7 @@ impl Node {
             Task::Bulk { .. } => step_bulk(t),
             Task::Send { .. } => step_send(t),
             Task::Sink { .. } => step_sink(t),
+            Task::Rr { .. } => step_rr(t),
             Task::Udp { sock, want, deadline } => {
                 let mut buf = vec![0u8; want.len() + 1];
                 match sock.recv_from(&mut buf) {
