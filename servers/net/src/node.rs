@@ -32,6 +32,8 @@ pub struct NodeConfig {
     pub time_scale: f64,
     /// Resolved ARP entries live this many slow ticks (default: 20 minutes).
     pub arp_keep: Option<i32>,
+    /// Keepalive idle time and probe interval, in slow ticks.
+    pub keepalive: Option<(i32, i32)>,
     /// Read commands from stdin.
     pub commands: bool,
 }
@@ -666,6 +668,9 @@ pub fn run(cfg: NodeConfig) -> i32 {
     let ifp: Iface = stack::attach_ether("en", 0, cfg.mac, handle, cfg.cidr, cfg.gateway);
     if let Some(k) = cfg.arp_keep {
         stack::set_arp_keep(k);
+    }
+    if let Some((idle, intvl)) = cfg.keepalive {
+        stack::set_keepalive(idle, intvl);
     }
     let mut services = match Services::start() {
         Ok(s) => s,

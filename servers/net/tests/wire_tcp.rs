@@ -12,7 +12,8 @@ const MIB16: u64 = 16 * 1024 * 1024;
 /// connections; each receiver checks every byte against the sender's
 /// seeded pattern.
 fn bulk_each_way(imp: Impairments) -> (serde_json::Value, serde_json::Value) {
-    let mut l = lab(imp, &[]);
+    // network time 200 times real time: the 1 s minimum RTO is 5 ms
+    let mut l = lab_scaled(imp, 200, &[]);
     let long = Duration::from_secs(240);
     assert_eq!(l.b.ask(&format!("sink 6000 {MIB16} 11"), T).unwrap(), "sink listening");
     assert_eq!(l.a.ask(&format!("sink 6001 {MIB16} 22"), T).unwrap(), "sink listening");
@@ -61,7 +62,7 @@ fn bulk_16mib_each_way_5_percent_loss() {
 #[test]
 fn echo_service_with_loss() {
     // data and ACKs share segments both ways through the echo service
-    let mut l = lab(lossy(), &[]);
+    let mut l = lab_scaled(lossy(), 200, &[]);
     let r = l.a.ask(&format!("bulk {B} 7 {} 5", 1 << 20), Duration::from_secs(240)).unwrap();
     assert!(r.starts_with(&format!("bulk ok {} ", 1 << 20)), "{r}");
 }
@@ -99,7 +100,7 @@ fn simultaneous_close_leaves_both_in_time_wait() {
     // FIN_WAIT_1 -> CLOSING -> TIME_WAIT on both sides
     assert!(wait_state(&mut l.a, a_id, "TIME_WAIT", T).ends_with("TIME_WAIT"));
     assert!(wait_state(&mut l.b, b_id, "TIME_WAIT", T).ends_with("TIME_WAIT"));
-    // and both are gone after 2*MSL (60 network seconds, 0.3 s here)
+    // and both are gone after 2*MSL (60 network seconds, 3 s here)
     assert!(wait_state(&mut l.a, a_id, "CLOSED", T).ends_with("CLOSED"));
     assert!(wait_state(&mut l.b, b_id, "CLOSED", T).ends_with("CLOSED"));
 }
