@@ -4,6 +4,7 @@
 //!  * a TAP link (a Linux client to a Molt stack in a private network
 //!    namespace; needs root, else the row says why it is missing), and
 //!  * Linux to Linux over loopback (the reference),
+//!
 //! printed as a table and written to `target/bench/net.json`.
 //!
 //! Throughput is one connection sending `--mib` MiB (default 64) to a

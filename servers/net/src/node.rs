@@ -4,7 +4,7 @@
 //! the benchmark use to drive it (see [`Command`]).
 //!
 //! Design: one thread runs everything (the BSD code never sleeps here):
-//! wait for a frame until the next protocol tick (at most 1 ms), hand it to
+//! wait for a frame until the next protocol tick (at most 5 ms), hand it to
 //! the stack, run due ticks, then step every service and task, whose
 //! sockets are all non-blocking. Stdin is read by a helper thread and
 //! handed over through a channel. SIGINT prints the statistics and ends
@@ -54,7 +54,7 @@ fn say(line: &str) {
 /// both, so either end can produce or check any stretch of the stream.
 pub fn pattern_fill(seed: u64, pos: u64, buf: &mut [u8]) {
     for (i, b) in buf.iter_mut().enumerate() {
-        let x = (pos + i as u64 ^ seed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let x = ((pos + i as u64) ^ seed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         *b = (x >> 56) as u8;
     }
 }
@@ -707,9 +707,9 @@ pub fn run(cfg: NodeConfig) -> i32 {
             return 0;
         }
         let now = Instant::now();
-        let wait = next_slow.min(next_fast).saturating_duration_since(now).min(Duration::from_millis(1));
-        let busy = !node.tasks.is_empty() || !services.conns.is_empty();
-        let wait = if busy { wait.min(Duration::from_micros(200)) } else { wait };
+        // sockets only become ready on a frame or a tick, both of which end
+        // this wait; commands are looked at at least every 5 ms
+        let wait = next_slow.min(next_fast).saturating_duration_since(now).min(Duration::from_millis(5));
         match molt_shims::platform::pkt_recv(handle, &mut frame, wait.as_nanos() as u64) {
             Ok(0) => {}
             Ok(n) => {
