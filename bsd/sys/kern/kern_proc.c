@@ -10,5 +10,5 @@
 
 static struct ucred ucred0 = { 1, 0, 1, { 0 } };
 static struct pcred pcred0 = { &ucred0, 0, 0, 0, 0, 1 };
-struct proc proc0 = { &pcred0, P_SYSTEM, SRUN, 0, NULL, NULL, 0, 0, "molt", NULL };
+struct proc proc0 = { &pcred0, NULL, P_SYSTEM, SRUN, 0, NULL, NULL, 0, 0, "molt", NULL };
 struct proc *curproc = &proc0;

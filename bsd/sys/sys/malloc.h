@@ -44,6 +44,8 @@
 #define M_BUFFER	33
 #define M_PROC		34
 #define M_VFS		35
+#define M_FILE		36
+#define M_FILEDESC	37
 #define M_TEMP		74
 #define M_LAST		75
 

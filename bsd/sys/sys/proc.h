@@ -9,6 +9,8 @@
 #include <sys/param.h>
 #include <sys/ucred.h>
 
+struct filedesc;
+
 /* Process credentials: the real and saved ids, and the effective ucred. */
 struct pcred {
 	struct ucred *pc_ucred;		/* effective credentials */
@@ -21,6 +23,7 @@ struct pcred {
 
 struct proc {
 	struct pcred *p_cred;		/* credentials */
+	struct filedesc *p_fd;		/* open files (made on first use) */
 	int	p_flag;			/* P_* flags */
 	char	p_stat;			/* SRUN, SSLEEP, ... */
 	pid_t	p_pid;

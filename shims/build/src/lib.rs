@@ -105,6 +105,26 @@ impl bindgen::callbacks::ParseCallbacks for PrefixedLinkNames {
     }
 }
 
+/// Tells bindgen that the common types a subsystem's bindings leave out
+/// (they come from `molt_shims::bsd`) are plain C data: Copy, Debug and
+/// Default, so the subsystem's structs that contain them derive the same.
+#[derive(Debug)]
+struct CommonTypesArePlainData;
+
+impl bindgen::callbacks::ParseCallbacks for CommonTypesArePlainData {
+    fn blocklisted_type_implements_trait(
+        &self,
+        _name: &str,
+        derive: bindgen::callbacks::DeriveTrait,
+    ) -> Option<bindgen::callbacks::ImplementsTrait> {
+        use bindgen::callbacks::{DeriveTrait, ImplementsTrait};
+        match derive {
+            DeriveTrait::Copy | DeriveTrait::Debug | DeriveTrait::Default => Some(ImplementsTrait::Yes),
+            _ => Some(ImplementsTrait::No),
+        }
+    }
+}
+
 /// A `bindgen::Builder` for bsd/ headers: same flags as the C build, link
 /// names prefixed, `core` types only, and layout tests left out (the C
 /// compiler is the authority on layout).
@@ -115,6 +135,7 @@ pub fn bindgen_builder() -> bindgen::Builder {
         .derive_default(true)
         .generate_comments(false)
         .prepend_enum_name(false)
+        .wrap_unsafe_ops(true)
         .parse_callbacks(Box::new(PrefixedLinkNames));
     for f in cflags() {
         if f.starts_with("-D") || f.starts_with("-I") || f == "-nostdinc" || f == "-ffreestanding" {
@@ -141,7 +162,7 @@ pub fn subsystem_bindings(header: &Path, out_name: &str, configure: impl FnOnce(
         let path = sys.join(h).display().to_string();
         b = b.blocklist_file(regex_escape(&path));
     }
-    b = b.raw_line("#[allow(unused_imports)] use molt_shims::bsd::*;");
+    b = b.raw_line("#[allow(unused_imports)] use molt_shims::bsd::*;").parse_callbacks(Box::new(CommonTypesArePlainData));
     let b = configure(b);
     write_bindings(b.generate().expect("bindgen runs"), out_name);
     println!("cargo:rerun-if-changed={}", header.display());

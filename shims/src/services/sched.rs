@@ -58,6 +58,7 @@ fn wait_for_giant(mut s: SchedGuard<'_, Sched>) {
     s.owner = Some(me());
     drop(s);
     set_curproc();
+    super::clock::refresh_clock_vars();
 }
 
 fn release_giant() {

@@ -1,0 +1,148 @@
+//! Copying trees between the host and an image: `molt fs import` (like
+//! makefs: fill an image from a host folder) and `molt fs export`.
+//! Regular files, directories and symbolic links, with their permission
+//! bits and modification times; hard links stay hard links on import.
+use std::collections::HashMap;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+use crate::errno::Errno;
+use crate::volume::Volume;
+
+/// An error with the path it happened on.
+#[derive(Debug)]
+pub struct PathError {
+    pub path: String,
+    pub errno: Errno,
+}
+
+fn at(path: impl AsRef<[u8]>, errno: Errno) -> PathError {
+    PathError { path: String::from_utf8_lossy(path.as_ref()).into_owned(), errno }
+}
+
+fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut p = dir.to_vec();
+    if !p.is_empty() && !p.ends_with(b"/") {
+        p.push(b'/');
+    }
+    p.extend_from_slice(name);
+    p
+}
+
+/// Copies the contents of host directory `src` into image directory `dst`.
+pub fn import(v: &Volume, src: &Path, dst: &[u8]) -> Result<u64, PathError> {
+    let mut links = HashMap::new();
+    let mut count = 0;
+    import_dir(v, src, dst, &mut links, &mut count)?;
+    Ok(count)
+}
+
+fn import_dir(v: &Volume, src: &Path, dst: &[u8], links: &mut HashMap<(u64, u64), Vec<u8>>, count: &mut u64) -> Result<(), PathError> {
+    let host_err = |p: &Path, e: std::io::Error| at(p.as_os_str().as_bytes(), Errno::from_io(&e));
+    let mut entries: Vec<_> = fs::read_dir(src).map_err(|e| host_err(src, e))?.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let hp = entry.path();
+        let meta = fs::symlink_metadata(&hp).map_err(|e| host_err(&hp, e))?;
+        let ip = join(dst, entry.file_name().as_bytes());
+        let mode = meta.permissions().mode() & 0o7777;
+        let ft = meta.file_type();
+        if ft.is_dir() {
+            v.mkdir(&ip, mode).map_err(|e| at(&ip, e))?;
+            import_dir(v, &hp, &ip, links, count)?;
+        } else if ft.is_symlink() {
+            let target = fs::read_link(&hp).map_err(|e| host_err(&hp, e))?;
+            v.symlink(target.as_os_str().as_bytes(), &ip).map_err(|e| at(&ip, e))?;
+            *count += 1;
+            continue;
+        } else if ft.is_file() {
+            if meta.nlink() > 1 {
+                if let Some(first) = links.get(&(meta.dev(), meta.ino())) {
+                    v.link(first, &ip).map_err(|e| at(&ip, e))?;
+                    *count += 1;
+                    continue;
+                }
+                links.insert((meta.dev(), meta.ino()), ip.clone());
+            }
+            copy_in(v, &hp, &ip, mode)?;
+        } else {
+            continue; // devices, sockets and fifos are not copied
+        }
+        v.chmod(&ip, mode).map_err(|e| at(&ip, e))?;
+        v.utimes(&ip, (meta.atime(), meta.atime_nsec()), (meta.mtime(), meta.mtime_nsec())).map_err(|e| at(&ip, e))?;
+        *count += 1;
+    }
+    Ok(())
+}
+
+fn copy_in(v: &Volume, host: &Path, ip: &[u8], mode: u32) -> Result<(), PathError> {
+    use std::io::Read;
+    let mut f = fs::File::open(host).map_err(|e| at(host.as_os_str().as_bytes(), Errno::from_io(&e)))?;
+    let fd = v.create(ip, mode).map_err(|e| at(ip, e))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let result = loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => break Ok(()),
+            Ok(n) => n,
+            Err(e) => break Err(at(host.as_os_str().as_bytes(), Errno::from_io(&e))),
+        };
+        let mut done = 0;
+        while done < n {
+            match v.write(fd, &buf[done..n]) {
+                Ok(w) if w > 0 => done += w,
+                Ok(_) => return Err(at(ip, Errno::EIO)),
+                Err(e) => {
+                    let _ = v.close(fd);
+                    return Err(at(ip, e));
+                }
+            }
+        }
+    };
+    v.close(fd).map_err(|e| at(ip, e))?;
+    result
+}
+
+/// Copies image directory `src` into host directory `dst` (made if needed).
+pub fn export(v: &Volume, src: &[u8], dst: &Path) -> Result<u64, PathError> {
+    fs::create_dir_all(dst).map_err(|e| at(dst.as_os_str().as_bytes(), Errno::from_io(&e)))?;
+    let mut count = 0;
+    export_dir(v, src, dst, &mut count)?;
+    Ok(count)
+}
+
+fn export_dir(v: &Volume, src: &[u8], dst: &Path, count: &mut u64) -> Result<(), PathError> {
+    let host_err = |p: &Path, e: std::io::Error| at(p.as_os_str().as_bytes(), Errno::from_io(&e));
+    let mut entries = v.read_dir(src).map_err(|e| at(src, e))?;
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    for entry in entries {
+        if entry.name == b"." || entry.name == b".." {
+            continue;
+        }
+        let ip = join(src, &entry.name);
+        let hp = dst.join(std::ffi::OsStr::from_bytes(&entry.name));
+        let st = v.lstat(&ip).map_err(|e| at(&ip, e))?;
+        if st.is_dir() {
+            fs::create_dir_all(&hp).map_err(|e| host_err(&hp, e))?;
+            export_dir(v, &ip, &hp, count)?;
+        } else if st.is_symlink() {
+            let target = v.readlink(&ip).map_err(|e| at(&ip, e))?;
+            std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(&target), &hp).map_err(|e| host_err(&hp, e))?;
+            *count += 1;
+            continue;
+        } else if st.is_file() {
+            let data = v.read_file(&ip).map_err(|e| at(&ip, e))?;
+            fs::write(&hp, data).map_err(|e| host_err(&hp, e))?;
+        } else {
+            continue;
+        }
+        fs::set_permissions(&hp, fs::Permissions::from_mode(u32::from(st.perm()))).map_err(|e| host_err(&hp, e))?;
+        let mtime = std::time::UNIX_EPOCH + std::time::Duration::new(st.mtime.0.max(0) as u64, st.mtime.1.clamp(0, 999_999_999) as u32);
+        if let Ok(f) = fs::File::options().write(true).open(&hp).or_else(|_| fs::File::open(&hp)) {
+            let _ = f.set_modified(mtime);
+        }
+        *count += 1;
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! Our fsck finds damage done on purpose to an image, repairs it, and the
+//! repaired image checks clean and mounts with its data intact.
+mod common;
+use common::*;
+use std::fs::OpenOptions;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+
+use molt_vfs::bsd;
+use molt_vfs::fsck::check;
+use molt_vfs::ondisk::{Buf, Layout};
+use molt_vfs::{MountOptions, Volume};
+
+fn superblock(img: &Path) -> bsd::fs {
+    let f = std::fs::File::open(img).unwrap();
+    let mut raw = vec![0u8; 8192];
+    f.read_exact_at(&mut raw, 8192).unwrap();
+    *Buf::from_bytes(&raw).view::<bsd::fs>(0)
+}
+
+fn poke_inode(img: &Path, ino: u32, change: impl FnOnce(&mut bsd::dinode)) {
+    let fs = superblock(img);
+    let f = OpenOptions::new().read(true).write(true).open(img).unwrap();
+    let off = fs.ino_offset(i64::from(ino));
+    let mut raw = vec![0u8; 128];
+    f.read_exact_at(&mut raw, off).unwrap();
+    let mut b = Buf::from_bytes(&raw);
+    change(b.view_mut::<bsd::dinode>(0));
+    f.write_all_at(b.bytes(), off).unwrap();
+}
+
+fn read_inode(img: &Path, ino: u32) -> bsd::dinode {
+    let mut d = bsd::dinode::default();
+    poke_inode(img, ino, |x| d = *x);
+    d
+}
+
+/// Rewrites the first directory entry called `name` in directory `dir_ino`.
+fn poke_entry(img: &Path, dir_ino: u32, name: &str, change: impl FnOnce(&mut [u8])) {
+    let fs = superblock(img);
+    let d = read_inode(img, dir_ino);
+    let f = OpenOptions::new().read(true).write(true).open(img).unwrap();
+    let off = fs.frag_bytes(i64::from(d.di_db[0]));
+    let mut chunk = vec![0u8; 512];
+    f.read_exact_at(&mut chunk, off).unwrap();
+    let mut pos = 0;
+    while pos < 512 {
+        let reclen = u16::from_le_bytes([chunk[pos + 4], chunk[pos + 5]]) as usize;
+        let namlen = chunk[pos + 7] as usize;
+        if &chunk[pos + 8..pos + 8 + namlen] == name.as_bytes() {
+            change(&mut chunk[pos..pos + reclen]);
+            f.write_all_at(&chunk, off).unwrap();
+            return;
+        }
+        pos += reclen;
+    }
+    panic!("no entry {name}");
+}
+
+/// An image with a little tree; returns it with the inode numbers of d, d/f.
+fn sample(s: &Scratch) -> (std::path::PathBuf, u32, u32) {
+    let (img, v) = new_volume(s, 16 << 20);
+    v.mkdir("d", 0o755).unwrap();
+    v.write_file("d/f", &pattern(30_000, 1), 0o644).unwrap();
+    v.write_file("g", b"gee", 0o644).unwrap();
+    let (d, f) = (v.stat("d").unwrap().ino, v.stat("d/f").unwrap().ino);
+    v.unmount().unwrap();
+    assert_fsck_clean(&img);
+    (img, d, f)
+}
+
+fn repair_and_verify(img: &Path, expect: &str) {
+    let found = check(img, false).expect("check runs");
+    assert!(!found.clean(), "the damage ({expect}) was not found");
+    assert!(found.problems.iter().any(|p| p.contains(expect)), "expected '{expect}' in {:#?}", found.problems);
+    let repaired = check(img, true).expect("repair runs");
+    assert!(repaired.repaired);
+    assert_fsck_clean(img);
+}
+
+#[test]
+fn wrong_link_count_is_fixed() {
+    let s = Scratch::new("fsck-nlink");
+    let (img, _, f) = sample(&s);
+    poke_inode(&img, f, |d| d.di_nlink = 5);
+    repair_and_verify(&img, "link count 5 should be 1");
+    assert_eq!(read_inode(&img, f).di_nlink, 1);
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    assert_eq!(v.read_file("d/f").unwrap(), pattern(30_000, 1));
+    v.unmount().unwrap();
+}
+
+#[test]
+fn free_map_and_counts_are_rebuilt() {
+    let s = Scratch::new("fsck-map");
+    let (img, _, f) = sample(&s);
+    let fs = superblock(&img);
+    let block = i64::from(read_inode(&img, f).di_db[0]);
+    // Mark the file's first block free in its group's map, and spoil a count.
+    let file = OpenOptions::new().read(true).write(true).open(&img).unwrap();
+    let cgoff = fs.frag_bytes(fs.cgtod(fs.dtog(block)));
+    let mut raw = vec![0u8; fs.fs_cgsize as usize];
+    file.read_exact_at(&mut raw, cgoff).unwrap();
+    let mut cg = Buf::from_bytes(&raw);
+    let freeoff = cg.view::<bsd::cg>(0).cg_freeoff as usize;
+    let bit = fs.dtogd(block) as usize;
+    cg.bytes_mut()[freeoff + bit / 8] |= 1 << (bit % 8);
+    cg.view_mut::<bsd::cg>(0).cg_cs.cs_nifree += 3;
+    file.write_all_at(cg.bytes(), cgoff).unwrap();
+    drop(file);
+    repair_and_verify(&img, "wrongly marked in the free map");
+}
+
+#[test]
+fn entry_naming_a_free_inode_is_removed() {
+    let s = Scratch::new("fsck-entry");
+    let (img, _, _) = sample(&s);
+    poke_entry(&img, 2, "g", |e| e[..4].copy_from_slice(&900u32.to_le_bytes()));
+    repair_and_verify(&img, "names unallocated inode 900");
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    assert_eq!(names(&v, "/"), ["d", "lost+found"]);
+    v.unmount().unwrap();
+}
+
+#[test]
+fn orphaned_directory_goes_to_lost_and_found() {
+    let s = Scratch::new("fsck-orphan");
+    let (img, d, _) = sample(&s);
+    poke_entry(&img, 2, "d", |e| e[..4].copy_from_slice(&0u32.to_le_bytes()));
+    repair_and_verify(&img, &format!("directory inode {d} is not connected"));
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    assert_eq!(v.read_file(format!("lost+found/#{d}/f")).unwrap(), pattern(30_000, 1));
+    v.unmount().unwrap();
+}
+
+#[test]
+fn block_pointer_outside_the_file_system_clears_the_inode() {
+    let s = Scratch::new("fsck-badblock");
+    let (img, _, f) = sample(&s);
+    poke_inode(&img, f, |d| d.di_db[1] = 0x7fff_0000);
+    repair_and_verify(&img, "outside the file system");
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    assert!(names(&v, "d").is_empty(), "the cleared file's entry was removed");
+    v.unmount().unwrap();
+}
+
+#[test]
+fn a_bad_superblock_cannot_be_checked() {
+    let s = Scratch::new("fsck-sb");
+    let (img, _, _) = sample(&s);
+    let file = OpenOptions::new().write(true).open(&img).unwrap();
+    file.write_all_at(&[0u8; 4], 8192 + 1372).unwrap();
+    let err = check(&img, false).expect_err("no superblock");
+    assert!(err.0.contains("magic"), "{}", err.0);
+    assert_eq!(Volume::mount(&img, MountOptions::default()).err(), Some(molt_vfs::Errno::EFTYPE));
+}
