@@ -153,3 +153,28 @@ fn bad_calls_fail_cleanly() {
     let u = Socket::new(Kind::Datagram, true).unwrap();
     assert_eq!(u.bind(SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 1)), Err(Errno(bsd::EADDRNOTAVAIL as i32)));
 }
+
+/// Nagle's rule holds small writes while data is unacknowledged, and the
+/// receiver delays its ACK until the fast timer; TCP_NODELAY sends at once.
+#[test]
+fn nagle_and_delayed_ack() {
+    for (port, nodelay) in [(7400u16, false), (7401, true)] {
+        let (_l, c, s) = pair(port);
+        c.set_nodelay(nodelay).unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(c.send(b"a"), Ok(1));
+        assert_eq!(s.recv(&mut buf), Ok(1), "the first byte goes at once");
+        for b in [b"b", b"c", b"d"] {
+            assert_eq!(c.send(b), Ok(1));
+        }
+        if nodelay {
+            assert_eq!(s.recv(&mut buf), Ok(3), "TCP_NODELAY: sent at once");
+        } else {
+            // "a" is not yet acknowledged (the ACK is delayed), so b, c, d wait
+            assert_eq!(s.recv(&mut buf), Err(EWOULDBLOCK));
+            stack::fast_tick(); // the delayed ACK goes; then b, c, d as one segment
+            assert_eq!(s.recv(&mut buf), Ok(3));
+            assert_eq!(&buf[..3], b"bcd");
+        }
+    }
+}
