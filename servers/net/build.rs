@@ -24,6 +24,7 @@ fn main() {
             .allowlist_var("(ifnet|ipstat|tcpstat|udpstat|icmpstat|arpstat|mbstat|arpt_keep|arp_ticks|tcp_keepidle|tcp_keepintvl|tcp_msl|ipq_list)")
             .allowlist_type("(ifnet|net_pollfd|sockaddr_in|llinfo_arp)")
             .allowlist_function("arp_lookup")
-            .allowlist_var("(TCPS_.*|POLL.*|SOCK_.*|AF_INET|IPPROTO_.*|SOL_SOCKET|SO_.*|TCP_NODELAY|MSG_.*|SHUT_.*|E[A-Z]+|ICMP_.*|ETHERMTU|NET_MAXSOCK)")
+            .allowlist_function("m_(get|gethdr|free|freem|copym|copydata|copyback|pullup|adj|prepend|cat|split|devget|length)")
+            .allowlist_var("(M_DONTWAIT|TCPS_.*|POLL.*|SOCK_.*|AF_INET|IPPROTO_.*|SOL_SOCKET|SO_.*|TCP_NODELAY|MSG_.*|SHUT_.*|E[A-Z]+|ICMP_.*|ETHERMTU|NET_MAXSOCK)")
     });
 }

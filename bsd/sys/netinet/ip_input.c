@@ -212,8 +212,9 @@ ip_reass(struct mbuf *m)
 	/* a non-final fragment carries a multiple of 8 bytes, and none is empty */
 	if (end <= off || ((ip->ip_off & IP_MF) && ((end - off) & 7)) ||
 	    end > IP_MAXPACKET) {
-		ipstat.ips_badlen++;
-		goto drop;
+		ipstat.ips_badlen++;	/* counted here only, not as a dropped fragment */
+		m_freem(m);
+		return NULL;
 	}
 	for (fp = ipq_list; fp; fp = fp->ipq_next)
 		if (ip->ip_id == fp->ipq_id &&
@@ -285,8 +286,7 @@ ip_reass(struct mbuf *m)
 		return NULL;
 	total = next + (mtod(fp->ipq_frags, struct ip *)->ip_hl << 2);
 	if (total > IP_MAXPACKET) {
-		ip_freef(fp);
-		ipstat.ips_badlen++;
+		ip_freef(fp);	/* counts each fragment dropped */
 		return NULL;
 	}
 	/* join: the first fragment keeps its header, the rest lose theirs */

@@ -111,9 +111,12 @@ impl PacketBackend for HostedPackets {
     fn recv(&self, handle: i32, buf: &mut [u8], timeout_ns: u64) -> Result<usize, i32> {
         let fd = self.fd(handle)?;
         let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
-        let ms = (timeout_ns / 1_000_000).min(i32::MAX as u64) as i32;
-        // SAFETY: one valid pollfd.
-        let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+        let ts = libc::timespec {
+            tv_sec: (timeout_ns / 1_000_000_000).min(i32::MAX as u64) as libc::time_t,
+            tv_nsec: (timeout_ns % 1_000_000_000) as libc::c_long,
+        };
+        // SAFETY: one valid pollfd and a valid timespec; no signal mask change.
+        let r = unsafe { libc::ppoll(&mut pfd, 1, &ts, std::ptr::null()) };
         if r < 0 {
             let e = errno();
             return if e == libc::EINTR { Ok(0) } else { Err(bsd_errno(e)) };

@@ -4,7 +4,7 @@
 //!   runs a stack on an existing TAP device with the echo (7) and discard
 //!   (9) services; it answers ping, and prints its statistics on SIGINT.
 //! * `molt net node --iface fd:N|DEV --addr A.B.C.D/N [--mac M]
-//!   [--time-scale K] [--arp-keep TICKS]` is the same stack driven by
+//!   [--time-scale K] [--arp-keep TICKS] [--keepalive IDLE,INTERVAL]` is the same stack driven by
 //!   commands on stdin (see [`crate::node::Command`]); tests and the
 //!   benchmark start it.
 use std::net::Ipv4Addr;
@@ -12,7 +12,7 @@ use std::net::Ipv4Addr;
 use crate::node::{self, NodeConfig};
 use crate::stack::Cidr;
 
-const USAGE: &str = "usage: molt net serve --tap DEV --addr A.B.C.D/N [--gateway A.B.C.D] [--mac XX:XX:XX:XX:XX:XX]\n       molt net node --iface fd:N|DEV --addr A.B.C.D/N [--mac M] [--time-scale K] [--arp-keep TICKS]";
+const USAGE: &str = "usage: molt net serve --tap DEV --addr A.B.C.D/N [--gateway A.B.C.D] [--mac XX:XX:XX:XX:XX:XX]\n       molt net node --iface fd:N|DEV --addr A.B.C.D/N [--mac M] [--time-scale K] [--arp-keep TICKS] [--keepalive IDLE,INTERVAL]";
 
 fn parse_mac(s: &str) -> Result<[u8; 6], String> {
     let parts: Vec<&str> = s.split(':').collect();
@@ -37,6 +37,7 @@ fn parse_config(args: &[String], serve: bool) -> Result<NodeConfig, String> {
     let mut gateway = None;
     let mut time_scale = 1.0;
     let mut arp_keep = None;
+    let mut keepalive = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut val = || it.next().cloned().ok_or_else(|| format!("{a}: missing value"));
@@ -53,6 +54,16 @@ fn parse_config(args: &[String], serve: bool) -> Result<NodeConfig, String> {
                 }
             }
             "--arp-keep" if !serve => arp_keep = Some(val()?.parse::<i32>().map_err(|e| e.to_string())?),
+            "--keepalive" if !serve => {
+                let v = val()?;
+                let (i, n) = v.split_once(',').ok_or("--keepalive takes IDLE,INTERVAL (slow ticks)")?;
+                let i = i.parse::<i32>().map_err(|e| e.to_string())?;
+                let n = n.parse::<i32>().map_err(|e| e.to_string())?;
+                if !(1..=30000).contains(&i) || !(1..=30000).contains(&n) {
+                    return Err("--keepalive values must be 1..30000 ticks".into());
+                }
+                keepalive = Some((i, n));
+            }
             _ => return Err(format!("unknown option {a}")),
         }
     }
@@ -60,7 +71,7 @@ fn parse_config(args: &[String], serve: bool) -> Result<NodeConfig, String> {
     let cidr = cidr.ok_or("--addr is required")?;
     let o = cidr.addr.octets();
     let mac = mac.unwrap_or([0x02, 0x00, o[0], o[1], o[2], o[3]]);
-    Ok(NodeConfig { iface, cidr, mac, gateway, time_scale, arp_keep, commands: !serve })
+    Ok(NodeConfig { iface, cidr, mac, gateway, time_scale, arp_keep, keepalive, commands: !serve })
 }
 
 /// Entry point of `molt net ...`; returns the process exit status.

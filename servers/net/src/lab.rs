@@ -14,6 +14,8 @@ pub struct NodeProc {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<String>,
+    /// Lines read while waiting for another answer, oldest first.
+    pending: Vec<String>,
     pub name: String,
 }
 
@@ -23,7 +25,7 @@ impl NodeProc {
     /// options (empty for molt-net-node, `["net", "node"]` for molt).
     pub fn spawn(program: &Path, prefix: &[&str], name: &str, wire_end: OwnedFd, args: &[String]) -> std::io::Result<NodeProc> {
         let mut cmd = Command::new(program);
-        cmd.args(prefix).arg("--iface").arg("fd:3").args(args).stdin(Stdio::piped()).stdout(Stdio::piped());
+        cmd.args(prefix).arg("--iface").arg("fd:3").args(args);
         let fd = wire_end.as_raw_fd();
         // SAFETY: between fork and exec only async-signal-safe dup2/fcntl
         // are called, on a descriptor that stays open in the parent.
@@ -38,8 +40,16 @@ impl NodeProc {
                 Ok(())
             });
         }
-        let mut child = cmd.spawn()?;
+        let n = NodeProc::spawn_command(cmd, name);
         drop(wire_end);
+        n
+    }
+
+    /// Starts a node from a prepared command (its options already given)
+    /// and waits until it is ready.
+    pub fn spawn_command(mut cmd: Command, name: &str) -> std::io::Result<NodeProc> {
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped());
+        let mut child = cmd.spawn()?;
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, lines) = mpsc::channel();
@@ -51,7 +61,7 @@ impl NodeProc {
                 }
             }
         });
-        let mut n = NodeProc { child, stdin, lines, name: name.to_string() };
+        let mut n = NodeProc { child, stdin, lines, pending: Vec::new(), name: name.to_string() };
         n.expect("ready", Duration::from_secs(20))?;
         Ok(n)
     }
@@ -62,15 +72,20 @@ impl NodeProc {
         self.stdin.flush()
     }
 
-    /// Waits for the next answer line starting with `word`, skipping
-    /// others (e.g. `accepted` notices are returned only when asked for).
+    /// Waits for the next answer line starting with `word`; other lines
+    /// are kept for later `expect`s (answers of concurrent tasks can come
+    /// in any order).
     pub fn expect(&mut self, word: &str, timeout: Duration) -> std::io::Result<String> {
+        let is = |line: &str| line.split_whitespace().next() == Some(word);
+        if let Some(i) = self.pending.iter().position(|l| is(l)) {
+            return Ok(self.pending.remove(i));
+        }
         let deadline = std::time::Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.lines.recv_timeout(left) {
-                Ok(line) if line.split_whitespace().next() == Some(word) => return Ok(line),
-                Ok(_) => continue,
+                Ok(line) if is(&line) => return Ok(line),
+                Ok(line) => self.pending.push(line),
                 Err(_) => {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::TimedOut,

@@ -4,7 +4,7 @@
 //! the benchmark use to drive it (see [`Command`]).
 //!
 //! Design: one thread runs everything (the BSD code never sleeps here):
-//! wait for a frame until the next protocol tick (at most 1 ms), hand it to
+//! wait for a frame until the next protocol tick (at most 5 ms), hand it to
 //! the stack, run due ticks, then step every service and task, whose
 //! sockets are all non-blocking. Stdin is read by a helper thread and
 //! handed over through a channel. SIGINT prints the statistics and ends
@@ -32,6 +32,8 @@ pub struct NodeConfig {
     pub time_scale: f64,
     /// Resolved ARP entries live this many slow ticks (default: 20 minutes).
     pub arp_keep: Option<i32>,
+    /// Keepalive idle time and probe interval, in slow ticks.
+    pub keepalive: Option<(i32, i32)>,
     /// Read commands from stdin.
     pub commands: bool,
 }
@@ -52,7 +54,7 @@ fn say(line: &str) {
 /// both, so either end can produce or check any stretch of the stream.
 pub fn pattern_fill(seed: u64, pos: u64, buf: &mut [u8]) {
     for (i, b) in buf.iter_mut().enumerate() {
-        let x = (pos + i as u64 ^ seed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let x = ((pos + i as u64) ^ seed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         *b = (x >> 56) as u8;
     }
 }
@@ -156,6 +158,12 @@ impl Services {
 enum Task {
     /// Echo-bulk client: send `total` pattern bytes, check the echo.
     Bulk { sock: Socket, total: u64, sent: u64, checked: u64, seed: u64, started: Instant, connected: bool, shut: bool },
+    /// Send `total` pattern bytes, then wait for the peer to close.
+    Send { sock: Socket, total: u64, sent: u64, seed: u64, started: Instant, connected: bool, shut: bool },
+    /// Accept one connection on `listener` and check `total` pattern bytes.
+    Sink { listener: Socket, sock: Option<Socket>, total: u64, got: u64, seed: u64, started: Instant },
+    /// Request/response: `count` one-byte round trips through an echo service.
+    Rr { sock: Socket, count: u64, done: u64, waiting: bool, connected: bool, started: Instant },
     /// Wait for a UDP echo.
     Udp { sock: Socket, want: Vec<u8>, deadline: Instant },
     /// Count ICMP echo replies.
@@ -230,11 +238,133 @@ fn step_bulk(task: &mut Task) -> Outcome {
     }
 }
 
+fn step_send(task: &mut Task) -> Outcome {
+    let Task::Send { sock, total, sent, seed, started, connected, shut } = task else { unreachable!() };
+    if !*connected {
+        if sock.poll(POLLOUT) == 0 {
+            return Outcome::Running;
+        }
+        match sock.take_error() {
+            Ok(0) => *connected = true,
+            Ok(e) => return Outcome::Done(format!("send err connect {}", Errno(e))),
+            Err(e) => return Outcome::Done(format!("send err {e}")),
+        }
+    }
+    let mut out = [0u8; 32 * 1024];
+    while *sent < *total {
+        let n = ((*total - *sent) as usize).min(out.len());
+        pattern_fill(*seed, *sent, &mut out[..n]);
+        match sock.send(&out[..n]) {
+            Ok(k) if k > 0 => *sent += k as u64,
+            Ok(_) => return Outcome::Running,
+            Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+            Err(e) => return Outcome::Done(format!("send err {e}")),
+        }
+    }
+    if !*shut {
+        if let Err(e) = sock.shutdown(1) {
+            return Outcome::Done(format!("send err shutdown {e}"));
+        }
+        *shut = true;
+    }
+    let mut b = [0u8; 512];
+    match sock.recv(&mut b) {
+        Ok(0) => Outcome::Done(format!("send ok {} {}", total, started.elapsed().as_nanos())),
+        Ok(_) => Outcome::Done("send err unexpected data".into()),
+        Err(e) if e == EWOULDBLOCK => Outcome::Running,
+        Err(e) => Outcome::Done(format!("send err {e}")),
+    }
+}
+
+fn step_sink(task: &mut Task) -> Outcome {
+    let Task::Sink { listener, sock, total, got, seed, started } = task else { unreachable!() };
+    if sock.is_none() {
+        match listener.accept() {
+            Ok((s, _)) => {
+                let _ = s.set_nonblocking(true);
+                *started = Instant::now();
+                *sock = Some(s);
+            }
+            Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+            Err(e) => return Outcome::Done(format!("sink err accept {e}")),
+        }
+    }
+    let s = sock.as_ref().unwrap();
+    let mut inb = [0u8; 64 * 1024];
+    let mut want = [0u8; 64 * 1024];
+    loop {
+        match s.recv(&mut inb) {
+            Ok(0) => {
+                if *got != *total {
+                    return Outcome::Done(format!("sink err eof after {got} of {total}"));
+                }
+                let _ = s.shutdown(1);
+                return Outcome::Done(format!("sink ok {} {}", total, started.elapsed().as_nanos()));
+            }
+            Ok(n) => {
+                if *got + n as u64 > *total {
+                    return Outcome::Done("sink err more data than expected".into());
+                }
+                pattern_fill(*seed, *got, &mut want[..n]);
+                if inb[..n] != want[..n] {
+                    return Outcome::Done(format!("sink err mismatch near byte {got}"));
+                }
+                *got += n as u64;
+            }
+            Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+            Err(e) => return Outcome::Done(format!("sink err {e}")),
+        }
+    }
+}
+
+fn step_rr(task: &mut Task) -> Outcome {
+    let Task::Rr { sock, count, done, waiting, connected, started } = task else { unreachable!() };
+    if !*connected {
+        if sock.poll(POLLOUT) == 0 {
+            return Outcome::Running;
+        }
+        match sock.take_error() {
+            Ok(0) => {
+                *connected = true;
+                *started = Instant::now();
+            }
+            Ok(e) => return Outcome::Done(format!("rr err connect {}", Errno(e))),
+            Err(e) => return Outcome::Done(format!("rr err {e}")),
+        }
+    }
+    loop {
+        if !*waiting {
+            if *done == *count {
+                return Outcome::Done(format!("rr ok {} {}", count, started.elapsed().as_nanos()));
+            }
+            match sock.send(b"x") {
+                Ok(1) => *waiting = true,
+                Ok(_) => return Outcome::Running,
+                Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+                Err(e) => return Outcome::Done(format!("rr err send {e}")),
+            }
+        }
+        let mut b = [0u8; 16];
+        match sock.recv(&mut b) {
+            Ok(0) => return Outcome::Done("rr err eof".into()),
+            Ok(_) => {
+                *waiting = false;
+                *done += 1;
+            }
+            Err(e) if e == EWOULDBLOCK => return Outcome::Running,
+            Err(e) => return Outcome::Done(format!("rr err recv {e}")),
+        }
+    }
+}
+
 /// The commands a node takes on stdin, one per line; each answers with a
 /// line that starts with the command's name.
 pub enum Command {
     Stats,
     Bulk(SocketAddrV4, u64, u64),
+    Send(SocketAddrV4, u64, u64),
+    Sink(u16, u64, u64),
+    Rr(SocketAddrV4, u64),
     Udp(SocketAddrV4, usize),
     Ping(Ipv4Addr, i32, u32),
     Connect(SocketAddrV4),
@@ -257,6 +387,9 @@ fn parse(line: &str) -> Result<Command, String> {
     Ok(match w.first().copied() {
         Some("stats") => Command::Stats,
         Some("bulk") => Command::Bulk(sa(1)?, num(3)?, num(4)?),
+        Some("send") => Command::Send(sa(1)?, num(3)?, num(4)?),
+        Some("sink") => Command::Sink(num(1)? as u16, num(2)?, num(3)?),
+        Some("rr") => Command::Rr(sa(1)?, num(3)?),
         Some("udp") => Command::Udp(sa(1)?, num(3)? as usize),
         Some("ping") => Command::Ping(addr(1)?, num(2)? as i32, num(3)? as u32),
         Some("connect") => Command::Connect(sa(1)?),
@@ -318,6 +451,53 @@ impl Node {
                     });
                 }
                 Err(e) => say(&format!("bulk err {e}")),
+            },
+            Command::Send(to, total, seed) => match Socket::new(Kind::Stream, true) {
+                Ok(sock) => match sock.connect(to) {
+                    Ok(()) | Err(Errno(36)) => self.tasks.push(Task::Send {
+                        sock,
+                        total,
+                        sent: 0,
+                        seed,
+                        started: Instant::now(),
+                        connected: false,
+                        shut: false,
+                    }),
+                    Err(e) => say(&format!("send err connect {e}")),
+                },
+                Err(e) => say(&format!("send err {e}")),
+            },
+            Command::Sink(port, total, seed) => {
+                let r = Socket::new(Kind::Stream, true).and_then(|l| {
+                    l.set_reuseaddr(true)?;
+                    l.bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port))?;
+                    l.listen(1)?;
+                    Ok(l)
+                });
+                match r {
+                    Ok(listener) => {
+                        say("sink listening");
+                        self.tasks.push(Task::Sink { listener, sock: None, total, got: 0, seed, started: Instant::now() });
+                    }
+                    Err(e) => say(&format!("sink err {e}")),
+                }
+            }
+            Command::Rr(to, count) => match Socket::new(Kind::Stream, true) {
+                Ok(sock) => {
+                    let _ = sock.set_nodelay(true);
+                    match sock.connect(to) {
+                        Ok(()) | Err(Errno(36)) => self.tasks.push(Task::Rr {
+                            sock,
+                            count,
+                            done: 0,
+                            waiting: false,
+                            connected: false,
+                            started: Instant::now(),
+                        }),
+                        Err(e) => say(&format!("rr err connect {e}")),
+                    }
+                }
+                Err(e) => say(&format!("rr err {e}")),
             },
             Command::Udp(to, len) => match Socket::new(Kind::Datagram, true) {
                 Ok(sock) => {
@@ -434,6 +614,9 @@ impl Node {
     fn step_task(&mut self, t: &mut Task) -> Outcome {
         match t {
             Task::Bulk { .. } => step_bulk(t),
+            Task::Send { .. } => step_send(t),
+            Task::Sink { .. } => step_sink(t),
+            Task::Rr { .. } => step_rr(t),
             Task::Udp { sock, want, deadline } => {
                 let mut buf = vec![0u8; want.len() + 1];
                 match sock.recv_from(&mut buf) {
@@ -486,6 +669,9 @@ pub fn run(cfg: NodeConfig) -> i32 {
     if let Some(k) = cfg.arp_keep {
         stack::set_arp_keep(k);
     }
+    if let Some((idle, intvl)) = cfg.keepalive {
+        stack::set_keepalive(idle, intvl);
+    }
     let mut services = match Services::start() {
         Ok(s) => s,
         Err(e) => {
@@ -512,16 +698,18 @@ pub fn run(cfg: NodeConfig) -> i32 {
     let mut next_fast = Instant::now() + fast;
     let mut node = Node { cfg, tasks: Vec::new(), socks: HashMap::new(), listeners: Vec::new(), next_id: 0 };
     let mut frame = vec![0u8; 2048];
-    say("ready");
+    if node.cfg.commands {
+        say("ready");
+    }
     loop {
         if INTERRUPTED.load(Ordering::SeqCst) {
             println!("{}", serde_json::to_string_pretty(&stack::stats().to_json()).unwrap_or_default());
             return 0;
         }
         let now = Instant::now();
-        let wait = next_slow.min(next_fast).saturating_duration_since(now).min(Duration::from_millis(1));
-        let busy = !node.tasks.is_empty() || !services.conns.is_empty();
-        let wait = if busy { wait.min(Duration::from_micros(200)) } else { wait };
+        // sockets only become ready on a frame or a tick, both of which end
+        // this wait; commands are looked at at least every 5 ms
+        let wait = next_slow.min(next_fast).saturating_duration_since(now).min(Duration::from_millis(5));
         match molt_shims::platform::pkt_recv(handle, &mut frame, wait.as_nanos() as u64) {
             Ok(0) => {}
             Ok(n) => {

@@ -33,6 +33,17 @@ impl std::error::Error for Errno {}
 /// `EWOULDBLOCK`: the non-blocking call would have had to wait.
 pub const EWOULDBLOCK: Errno = Errno(bsd::EWOULDBLOCK as i32);
 
+/// Runs one socket call with the giant lock, then the protocol input it
+/// may have queued (lo0 delivers through the IP input queue).
+fn call<R>(f: impl FnOnce() -> R) -> R {
+    molt_shims::with_giant(|| {
+        let r = f();
+        // SAFETY: no arguments; drains the protocol input queues.
+        unsafe { bsd::netisr_run() };
+        r
+    })
+}
+
 fn check(r: i64) -> Result<usize, Errno> {
     if r < 0 { Err(Errno(-r as i32)) } else { Ok(r as usize) }
 }
@@ -78,7 +89,7 @@ impl Socket {
             Kind::Datagram => bsd::SOCK_DGRAM,
         } as i32;
         // SAFETY: plain integer arguments.
-        let fd = check(molt_shims::with_giant(|| unsafe { bsd::net_socket(bsd::AF_INET as i32, ty, 0) }) as i64)?;
+        let fd = check(call(|| unsafe { bsd::net_socket(bsd::AF_INET as i32, ty, 0) }) as i64)?;
         let s = Socket(fd as i32);
         if nonblocking {
             s.set_nonblocking(true)?;
@@ -93,19 +104,19 @@ impl Socket {
 
     pub fn set_nonblocking(&self, on: bool) -> Result<(), Errno> {
         // SAFETY: plain integer arguments.
-        check(molt_shims::with_giant(|| unsafe { bsd::net_setnonblock(self.0, on as i32) }) as i64).map(|_| ())
+        check(call(|| unsafe { bsd::net_setnonblock(self.0, on as i32) }) as i64).map(|_| ())
     }
 
     pub fn bind(&self, addr: SocketAddrV4) -> Result<(), Errno> {
         let sin = to_sockaddr(addr);
         // SAFETY: sin is a valid sockaddr_in of SIN_LEN bytes for the call.
-        check(molt_shims::with_giant(|| unsafe { bsd::net_bind(self.0, (&sin as *const bsd::sockaddr_in).cast(), SIN_LEN) }) as i64)
+        check(call(|| unsafe { bsd::net_bind(self.0, (&sin as *const bsd::sockaddr_in).cast(), SIN_LEN) }) as i64)
             .map(|_| ())
     }
 
     pub fn listen(&self, backlog: i32) -> Result<(), Errno> {
         // SAFETY: plain integer arguments.
-        check(molt_shims::with_giant(|| unsafe { bsd::net_listen(self.0, backlog) }) as i64).map(|_| ())
+        check(call(|| unsafe { bsd::net_listen(self.0, backlog) }) as i64).map(|_| ())
     }
 
     /// Takes a completed connection; non-blocking listeners return
@@ -114,7 +125,7 @@ impl Socket {
         let mut sin = to_sockaddr(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
         let mut len = SIN_LEN;
         // SAFETY: sin and len are valid for writes of SIN_LEN bytes / an int.
-        let fd = check(molt_shims::with_giant(|| unsafe {
+        let fd = check(call(|| unsafe {
             bsd::net_accept(self.0, (&mut sin as *mut bsd::sockaddr_in).cast(), &mut len)
         }) as i64)?;
         Ok((Socket(fd as i32), from_sockaddr(&sin)))
@@ -124,7 +135,7 @@ impl Socket {
     pub fn connect(&self, addr: SocketAddrV4) -> Result<(), Errno> {
         let sin = to_sockaddr(addr);
         // SAFETY: sin is a valid sockaddr_in for the call.
-        check(molt_shims::with_giant(|| unsafe {
+        check(call(|| unsafe {
             bsd::net_connect(self.0, (&sin as *const bsd::sockaddr_in).cast(), SIN_LEN)
         }) as i64)
         .map(|_| ())
@@ -132,18 +143,18 @@ impl Socket {
 
     pub fn send(&self, buf: &[u8]) -> Result<usize, Errno> {
         // SAFETY: buf is valid for buf.len() bytes during the call.
-        check(molt_shims::with_giant(|| unsafe { bsd::net_send(self.0, buf.as_ptr().cast(), buf.len(), 0) }))
+        check(call(|| unsafe { bsd::net_send(self.0, buf.as_ptr().cast(), buf.len(), 0) }))
     }
 
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize, Errno> {
         // SAFETY: buf is valid for writes of buf.len() bytes during the call.
-        check(molt_shims::with_giant(|| unsafe { bsd::net_recv(self.0, buf.as_mut_ptr().cast(), buf.len(), 0) }))
+        check(call(|| unsafe { bsd::net_recv(self.0, buf.as_mut_ptr().cast(), buf.len(), 0) }))
     }
 
     pub fn send_to(&self, buf: &[u8], to: SocketAddrV4) -> Result<usize, Errno> {
         let sin = to_sockaddr(to);
         // SAFETY: buf and sin are valid for the call.
-        check(molt_shims::with_giant(|| unsafe {
+        check(call(|| unsafe {
             bsd::net_sendto(self.0, buf.as_ptr().cast(), buf.len(), 0, (&sin as *const bsd::sockaddr_in).cast(), SIN_LEN)
         }))
     }
@@ -152,7 +163,7 @@ impl Socket {
         let mut sin = to_sockaddr(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
         let mut len = SIN_LEN;
         // SAFETY: buf, sin and len are valid for writes during the call.
-        let n = check(molt_shims::with_giant(|| unsafe {
+        let n = check(call(|| unsafe {
             bsd::net_recvfrom(self.0, buf.as_mut_ptr().cast(), buf.len(), 0, (&mut sin as *mut bsd::sockaddr_in).cast(), &mut len)
         }))?;
         Ok((n, from_sockaddr(&sin)))
@@ -161,13 +172,13 @@ impl Socket {
     /// `shutdown(how)`: 0 read, 1 write, 2 both.
     pub fn shutdown(&self, how: i32) -> Result<(), Errno> {
         // SAFETY: plain integer arguments.
-        check(molt_shims::with_giant(|| unsafe { bsd::net_shutdown(self.0, how) }) as i64).map(|_| ())
+        check(call(|| unsafe { bsd::net_shutdown(self.0, how) }) as i64).map(|_| ())
     }
 
     /// Sets an integer option (`SOL_SOCKET`/`IPPROTO_TCP` level).
     pub fn set_option(&self, level: i32, name: i32, value: i32) -> Result<(), Errno> {
         // SAFETY: value is a valid int for the call, which copies it.
-        check(molt_shims::with_giant(|| unsafe {
+        check(call(|| unsafe {
             bsd::net_setsockopt(self.0, level, name, (&value as *const i32).cast(), 4)
         }) as i64)
         .map(|_| ())
@@ -178,7 +189,7 @@ impl Socket {
         let mut v = 0i32;
         let mut len = 4;
         // SAFETY: v and len are valid for writes during the call.
-        check(molt_shims::with_giant(|| unsafe {
+        check(call(|| unsafe {
             bsd::net_getsockopt(self.0, level, name, (&mut v as *mut i32).cast(), &mut len)
         }) as i64)?;
         Ok(v)
@@ -202,14 +213,14 @@ impl Socket {
     pub fn poll(&self, events: i16) -> i16 {
         let mut p = bsd::net_pollfd { fd: self.0, events, revents: 0 };
         // SAFETY: p is one valid net_pollfd.
-        molt_shims::with_giant(|| unsafe { bsd::net_poll(&mut p, 1) });
+        call(|| unsafe { bsd::net_poll(&mut p, 1) });
         p.revents
     }
 
     /// The TCP state (`TCPS_*`) of a stream socket.
     pub fn tcp_state(&self) -> i32 {
         // SAFETY: plain integer argument.
-        molt_shims::with_giant(|| unsafe { bsd::net_tcp_state(self.0) })
+        call(|| unsafe { bsd::net_tcp_state(self.0) })
     }
 
     /// The local address.
@@ -217,7 +228,7 @@ impl Socket {
         let mut sin = to_sockaddr(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
         let mut len = SIN_LEN;
         // SAFETY: sin and len are valid for writes during the call.
-        check(molt_shims::with_giant(|| unsafe {
+        check(call(|| unsafe {
             bsd::net_getsockname(self.0, (&mut sin as *mut bsd::sockaddr_in).cast(), &mut len)
         }) as i64)?;
         Ok(from_sockaddr(&sin))
@@ -227,7 +238,7 @@ impl Socket {
 impl Drop for Socket {
     fn drop(&mut self) {
         // SAFETY: plain integer argument; the descriptor is ours.
-        molt_shims::with_giant(|| unsafe { bsd::net_close(self.0) });
+        call(|| unsafe { bsd::net_close(self.0) });
     }
 }
 

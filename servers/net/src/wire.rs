@@ -149,9 +149,12 @@ impl Drop for Wire {
     }
 }
 
+/// A frame waiting for its delivery time: (when, tie-break, to side, bytes).
+type Pending = Reverse<(Instant, u64, usize, Vec<u8>)>;
+
 fn relay(imp: Impairments, ends: [OwnedFd; 2], sh: Arc<Shared>) {
     let mut rng = Rng(imp.seed.max(1));
-    let mut queue: BinaryHeap<Reverse<(Instant, u64, usize, Vec<u8>)>> = BinaryHeap::new();
+    let mut queue: BinaryHeap<Pending> = BinaryHeap::new();
     let mut seq = 0u64;
     let fds = [ends[0].as_raw_fd(), ends[1].as_raw_fd()];
     for fd in fds {

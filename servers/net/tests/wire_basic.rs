@@ -79,14 +79,14 @@ fn ip_fragments_are_reassembled() {
 
 #[test]
 fn arp_resolves_and_expires() {
-    // resolved entries live 10 slow ticks (5 network seconds, 0.1 s here)
+    // resolved entries live 10 slow ticks (5 network seconds, 0.25 s here)
     let mut l = lab(Impairments::none(), &["--arp-keep", "10"]);
     assert_eq!(l.a.ask(&format!("arp {B}"), T).unwrap(), format!("arp {B} none"));
     assert_eq!(l.a.ask(&format!("udp {B} 7 10"), T).unwrap(), "udp ok 10");
     assert_eq!(l.a.ask(&format!("arp {B}"), T).unwrap(), format!("arp {B} 02:00:0a:00:00:02"));
     let s = l.a.stats().unwrap();
     assert_eq!(stat(&s, &["arp", "requests_sent"]), 2, "one gratuitous, one request");
-    std::thread::sleep(Duration::from_millis(400));
+    std::thread::sleep(Duration::from_millis(800));
     assert_eq!(l.a.ask(&format!("arp {B}"), T).unwrap(), format!("arp {B} none"));
     let s = l.a.stats().unwrap();
     assert!(stat(&s, &["arp", "expired"]) >= 1);
@@ -94,4 +94,32 @@ fn arp_resolves_and_expires() {
     assert_eq!(l.a.ask(&format!("udp {B} 7 10"), T).unwrap(), "udp ok 10");
     let s2 = l.a.stats().unwrap();
     assert_eq!(stat(&s2, &["arp", "requests_sent"]), 3);
+}
+
+#[test]
+fn keepalive_drops_a_connection_whose_peer_went_silent() {
+    // idle 10 slow ticks, then a probe every 2; 8 unanswered probes drop it
+    let mut l = lab(Impairments::none(), &["--keepalive", "10,2"]);
+    l.b.ask("listen 5002", T).unwrap();
+    let r = l.a.ask(&format!("connect {B} 5002"), T).unwrap();
+    let id: u32 = r.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert_eq!(l.a.ask(&format!("keepalive {id}"), T).unwrap(), "keepalive ok");
+    // while B answers, probes keep the connection up
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(l.a.ask(&format!("state {id}"), T).unwrap(), format!("state {id} ESTABLISHED"));
+    let answered = stat(&l.a.stats().unwrap(), &["tcp", "keepalive_probes"]);
+    assert!(answered >= 2, "{answered} probes");
+    // B goes silent: nothing crosses the wire any more
+    l.wire.hold(true);
+    let deadline = std::time::Instant::now() + T;
+    loop {
+        let s = l.a.ask(&format!("state {id}"), T).unwrap();
+        if s.ends_with("CLOSED") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still {s}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let probes = stat(&l.a.stats().unwrap(), &["tcp", "keepalive_probes"]) - answered;
+    assert!(probes >= 8, "{probes} unanswered probes");
 }
