@@ -39,9 +39,12 @@ enum Command {
     Build,
     /// Run benchmarks and print tables; JSON goes to target/bench/.
     Bench {
-        /// Which suite: kernel (the default), fs, net or all.
+        /// Which suite: kernel (the default), servers, fs, net or all.
         #[arg(default_value = "kernel")]
         suite: String,
+        /// Options passed to the fs or net suite.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// Hosted file-system tools (the BSD VFS and FFS as a Linux process).
     #[command(disable_help_flag = true)]
@@ -83,7 +86,17 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             println!("kernel: {}\nboot archive: {}", img.kernel.display(), img.initrd.display());
             Ok(0)
         }
-        Command::Bench { suite } => bench::run(&suite, &opts),
+        Command::Bench { suite, args } => match suite.as_str() {
+            "fs" => Ok(molt_vfs::bench_main(args)),
+            "net" => Ok(molt_net::bench_main(args)),
+            "all" => {
+                let guest = bench::run("all", &opts)?;
+                let fs = molt_vfs::bench_main(Vec::new());
+                let net = molt_net::bench_main(Vec::new());
+                Ok(guest.max(fs).max(net))
+            }
+            _ => bench::run(&suite, &opts),
+        },
         Command::Fs { args } => Ok(molt_vfs::cli_main(args)),
         Command::Net { args } => Ok(molt_net::cli_main(args)),
     }
