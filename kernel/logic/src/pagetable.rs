@@ -213,9 +213,9 @@ impl UserPageTable {
         Ok(entry_addr(table, index(va, 1)))
     }
 
-    /// Removes the user page holding `va` and returns its frame and flags; the
-    /// caller now owns the frame (unless it is [`DEVICE`] memory) and must
-    /// flush the TLB entry. `None` (and no change) if `va` is not a mapped
+    /// Removes the user page holding `va` and returns its frame and flags;
+    /// the caller now owns the frame (unless it is [`DEVICE`] memory) and
+    /// must flush the TLB entry. `None` (and no change) if `va` is not a mapped
     /// user page. Intermediate tables stay until [`UserPageTable::clear`].
     pub fn unmap<M: PhysMem>(&mut self, mem: &mut M, va: u64) -> Option<(u64, PageTableFlags)> {
         let leaf = self.leaf_entry(mem, va)?;
@@ -250,34 +250,13 @@ impl UserPageTable {
     /// Calls `f(va, frame, flags)` for every present leaf of the user half,
     /// in address order.
     pub fn for_each_leaf<M: PhysMem>(&self, mem: &M, mut f: impl FnMut(u64, u64, PageTableFlags)) {
-        self.walk(mem, self.root, 4, 0, &mut f);
+        walk_leaves(mem, self.root, 4, 0, &mut f);
     }
 
-    fn walk<M: PhysMem>(
-        &self,
-        mem: &M,
-        table: u64,
-        level: u32,
-        base: u64,
-        f: &mut impl FnMut(u64, u64, PageTableFlags),
-    ) {
-        for i in 0..user_entries(level) {
-            let e = mem.read_u64(entry_addr(table, i));
-            if e & PRESENT == 0 {
-                continue;
-            }
-            let va = base | i << (3 + 9 * level);
-            if level == 1 {
-                f(va, e & ADDR_MASK, PageTableFlags::from_bits_truncate(e));
-            } else {
-                self.walk(mem, e & ADDR_MASK, level - 1, va, f);
-            }
-        }
-    }
-
-    /// A copy of this address space: the same kernel half, a copy of every
-    /// private page in a new frame, and the same frame for every
-    /// [`DEVICE`] page. On `NOMEM` the partial copy is freed entirely.
+    /// A copy of this address space: the same kernel half (copied from
+    /// this table's upper half), a copy of every private page in a new
+    /// frame, and the same frame for every [`DEVICE`] page. On `NOMEM` the
+    /// partial copy is freed entirely.
     pub fn fork<M: PhysMem>(&self, mem: &mut M) -> Result<UserPageTable, Error> {
         let child = UserPageTable::new(mem, self.root)?;
         match copy_tree(mem, self.root, child.root, 4) {
@@ -306,6 +285,29 @@ impl UserPageTable {
     pub fn destroy<M: PhysMem>(mut self, mem: &mut M) {
         self.clear(mem);
         mem.free(self.root);
+    }
+}
+
+/// Calls `f` for every present leaf under `table` (of `level`), whose
+/// first address is `base`.
+fn walk_leaves<M: PhysMem>(
+    mem: &M,
+    table: u64,
+    level: u32,
+    base: u64,
+    f: &mut impl FnMut(u64, u64, PageTableFlags),
+) {
+    for i in 0..user_entries(level) {
+        let e = mem.read_u64(entry_addr(table, i));
+        if e & PRESENT == 0 {
+            continue;
+        }
+        let va = base | i << (3 + 9 * level);
+        if level == 1 {
+            f(va, e & ADDR_MASK, PageTableFlags::from_bits_truncate(e));
+        } else {
+            walk_leaves(mem, e & ADDR_MASK, level - 1, va, f);
+        }
     }
 }
 

@@ -488,6 +488,14 @@ fn map_range_is_all_or_nothing() {
         Err(Error::FAULT)
     );
     assert_eq!(pt.map_device(&mut mem, 0x2000, MMIO, 0), Err(Error::INVAL));
+    // The second frame lies beyond the 52-bit physical range: refused
+    // after the first page was mapped, which is unmapped again.
+    let last_frame = (1 << 52) - PAGE_SIZE;
+    assert_eq!(
+        pt.map_range(&mut mem, 0x2000, last_frame, 2, DEVICE_FLAGS),
+        Err(Error::INVAL)
+    );
+    assert_eq!(pt.translate(&mem, 0x2000), None);
     assert_eq!(leaves(&mem, &pt).len(), 1);
     // A partial page of device memory maps the whole page.
     pt.map_device(&mut mem, 0x1000, MMIO, 10).unwrap();
