@@ -122,6 +122,17 @@ impl UserPageTable {
     /// not below [`USER_END`] or not mapped as a PRESENT|USER page.
     #[inline]
     pub fn translate<M: PhysMem>(&self, mem: &M, va: u64) -> Option<(u64, PageTableFlags)> {
+        if va >= USER_END {
+            return None;
+        }
+        self.translate_user(mem, va)
+    }
+
+    /// [`UserPageTable::translate`] for a `va` the caller has already
+    /// checked to be below [`USER_END`] (the hot path of every user
+    /// access: four loads and the present checks).
+    #[inline(always)]
+    fn translate_user<M: PhysMem>(&self, mem: &M, va: u64) -> Option<(u64, PageTableFlags)> {
         let e = mem.read_u64(self.leaf_entry(mem, va)?);
         if e & USER_LEAF != USER_LEAF {
             return None;
@@ -218,6 +229,9 @@ impl UserPageTable {
     /// must flush the TLB entry. `None` (and no change) if `va` is not a mapped
     /// user page. Intermediate tables stay until [`UserPageTable::clear`].
     pub fn unmap<M: PhysMem>(&mut self, mem: &mut M, va: u64) -> Option<(u64, PageTableFlags)> {
+        if va >= USER_END {
+            return None;
+        }
         let leaf = self.leaf_entry(mem, va)?;
         let e = mem.read_u64(leaf);
         if e & USER_LEAF != USER_LEAF {
@@ -228,14 +242,11 @@ impl UserPageTable {
     }
 
     /// The physical address of the existing page-table entry for the page
-    /// holding `va`, if `va` is below [`USER_END`] and its tables exist.
-    /// The hot path of every user access: four loads, no branches but the
-    /// present checks.
+    /// holding `va`, if its tables exist. `va` must be below [`USER_END`]:
+    /// higher addresses would lead into the kernel half.
     #[inline(always)]
     fn leaf_entry<M: PhysMem>(&self, mem: &M, va: u64) -> Option<u64> {
-        if va >= USER_END {
-            return None;
-        }
+        debug_assert!(va < USER_END);
         let mut table = self.root;
         for level in [4, 3, 2] {
             let e = mem.read_u64(entry_addr(table, index(va, level)));

@@ -155,7 +155,7 @@ impl UserPageTable {
         }
         for chunk in range.pages() {
             // Checked by single_page; a page cannot vanish under `&self`.
-            let (frame, _) = self.translate(mem, chunk.page).ok_or(Error::FAULT)?;
+            let (frame, _) = self.translate_user(mem, chunk.page).ok_or(Error::FAULT)?;
             f(frame + chunk.offset as u64, chunk.done, chunk.len);
         }
         Ok(())
@@ -165,6 +165,7 @@ impl UserPageTable {
     /// if it lies within one page returns the physical address of `va`, so
     /// the kernel can reach a small buffer with one walk; `Ok(None)` if the
     /// buffer is empty or spans pages (all of them checked).
+    #[inline]
     pub fn single_page<M: PhysMem>(
         &self,
         mem: &M,
@@ -176,19 +177,30 @@ impl UserPageTable {
         if range.is_empty() {
             return Ok(None);
         }
-        let allowed = |flags: F| !write || flags.contains(F::WRITABLE);
-        if (va ^ (range.end() - 1)) & !PAGE_MASK == 0 {
-            return match self.translate(mem, va) {
-                Some((pa, flags)) if allowed(flags) => Ok(Some(pa)),
-                _ => Err(Error::FAULT),
-            };
+        if (va ^ (range.end() - 1)) & !PAGE_MASK != 0 {
+            return self.check_pages(mem, range, write).map(|()| None);
         }
+        match self.translate_user(mem, va) {
+            Some((pa, flags)) if allowed(flags, write) => Ok(Some(pa)),
+            _ => Err(Error::FAULT),
+        }
+    }
+
+    /// Checks every page of `range` (the slow path of `single_page`).
+    #[inline(never)]
+    fn check_pages<M: PhysMem>(&self, mem: &M, range: UserRange, write: bool) -> Result<(), Error> {
         for chunk in range.pages() {
-            match self.translate(mem, chunk.page) {
-                Some((_, flags)) if allowed(flags) => {}
+            match self.translate_user(mem, chunk.page) {
+                Some((_, flags)) if allowed(flags, write) => {}
                 _ => return Err(Error::FAULT),
             }
         }
-        Ok(None)
+        Ok(())
     }
+}
+
+/// Whether a page with `flags` may be accessed (written, if `write`).
+#[inline(always)]
+fn allowed(flags: F, write: bool) -> bool {
+    !write || flags.contains(F::WRITABLE)
 }
