@@ -18,7 +18,18 @@ fn image() -> &'static Image {
 /// Boots with `cmdline`, waits for the guest to exit, returns the log
 /// after checking the scenario passed.
 fn scenario(name: &str, extra_cmdline: &str) -> String {
-    let opts = Options { cmdline: format!("ktest={name} {extra_cmdline}"), ..Options::default() };
+    run_scenario(name, extra_cmdline, false)
+}
+
+/// `scenario` with the guest clock counting instructions
+/// (`-icount shift=0,sleep=off`): CPU shares are then measured in guest
+/// time alone, so the load on the host cannot blur them.
+fn scenario_icount(name: &str, extra_cmdline: &str) -> String {
+    run_scenario(name, extra_cmdline, true)
+}
+
+fn run_scenario(name: &str, extra_cmdline: &str, icount: bool) -> String {
+    let opts = Options { cmdline: format!("ktest={name} {extra_cmdline}"), icount, ..Options::default() };
     let mut guest = Guest::spawn(image(), &opts).expect("qemu starts");
     let status = guest.wait_exit(TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
     let log = guest.log();
@@ -84,13 +95,13 @@ fn process_manager_can_fork_and_exec_a_waiting_client() {
 
 #[test]
 fn priority_policy_is_strict() {
-    let log = scenario("sched-prio", "sched=prio");
+    let log = scenario_icount("sched-prio", "sched=prio");
     assert!(log.contains("sched: prio policy"), "policy not selected:\n{log}");
 }
 
 #[test]
 fn stride_policy_shares_follow_tickets() {
-    let log = scenario("sched-stride", "sched=stride");
+    let log = scenario_icount("sched-stride", "sched=stride");
     assert!(log.contains("sched: stride policy"), "policy not selected:\n{log}");
 }
 

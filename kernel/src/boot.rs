@@ -76,6 +76,25 @@ pub fn respawn(k: &mut Kernel, index: usize) -> Result<Endpoint, Error> {
     start(k, index, &entry, None)
 }
 
+/// What the reincarnation server may know of manifest server `index`
+/// (name, boot flag, restart policy), and the number of servers.
+pub fn server_info(index: usize) -> Option<(molt_abi::kcall::ServerInfo, usize)> {
+    let m = MODULES.try_get()?;
+    let entry = m.manifest.server(index)?;
+    let mut info = molt_abi::kcall::ServerInfo {
+        boot: u32::from(entry.boot),
+        heartbeat_ms: entry.restart.heartbeat_ms,
+        silence_limit_ms: entry.restart.silence_limit_ms,
+        max_restarts: entry.restart.max_restarts,
+        backoff_ms: entry.restart.backoff_ms,
+        priv_id: index as u32,
+        ..Default::default()
+    };
+    let name = entry.name.as_bytes();
+    info.name[..name.len()].copy_from_slice(name);
+    Some((info, m.manifest.len()))
+}
+
 /// The boot-archive module called `name`.
 pub fn image(name: &str) -> Option<&'static [u8]> {
     MODULES.try_get()?.archive.get(name)

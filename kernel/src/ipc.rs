@@ -72,6 +72,13 @@ fn write_own(k: &mut Kernel, ptr: u64, phys: Option<u64>, msg: &Message) -> Resu
 /// Writes `msg` into the buffer process `to` is waiting with, sets the
 /// value its call returns, and makes it runnable.
 fn deliver(k: &mut Kernel, to: usize, msg: &Message, ret: isize) {
+    deliver_quiet(k, to, msg, ret);
+    sched::wake(to);
+}
+
+/// `deliver` without the wake-up: the caller hands `to` the CPU itself
+/// (or wakes it) right after.
+fn deliver_quiet(k: &mut Kernel, to: usize, msg: &Message, ret: isize) {
     let Ok(p) = k.proc(to) else { return };
     let copied = match p.msg_buf_phys {
         Some(pa) => {
@@ -85,7 +92,6 @@ fn deliver(k: &mut Kernel, to: usize, msg: &Message, ret: isize) {
         Err(e) => e.to_ret(),
     });
     p.activity = Activity::Active;
-    sched::wake(to);
 }
 
 /// Resumes a blocked process with just a return value.
@@ -110,12 +116,15 @@ pub fn deliver_notification(k: &mut Kernel, outcome: NotifyOutcome) {
     }
 }
 
-fn block_current(k: &mut Kernel, msg_buf: u64, phys: Option<u64>) -> Ret {
+/// Blocks the caller in IPC with its buffer; `handoff` is a process just
+/// given a message (not yet woken), which gets the CPU directly if the
+/// policy agrees.
+fn block_current(k: &mut Kernel, msg_buf: u64, phys: Option<u64>, handoff: Option<usize>) -> Ret {
     let cur = k.cur();
     cur.msg_buf = msg_buf;
     cur.msg_buf_phys = phys;
     cur.activity = Activity::InIpc;
-    sched::block_and_schedule();
+    sched::block_and_run(handoff);
     Ret::Blocked
 }
 
@@ -147,24 +156,39 @@ pub fn send(dst: u64, msg_ptr: u64, call: bool) -> Ret {
     match k.ipc.send(cur, dst, call) {
         Err(e) => Ret::Now(e.to_ret()),
         Ok(SendOutcome::Delivered { to }) => {
-            deliver(k, to, &msg, Endpoint(msg.source).0 as isize);
             if call {
-                block_current(k, msg_ptr, phys)
+                deliver_quiet(k, to, &msg, msg.source as isize);
+                block_current(k, msg_ptr, phys, Some(to))
             } else {
+                deliver(k, to, &msg, msg.source as isize);
                 sched::preempt_if_needed();
                 Ret::Now(0)
             }
         }
         Ok(SendOutcome::Blocked) => {
             k.cur().out_msg = msg;
-            block_current(k, msg_ptr, phys)
+            block_current(k, msg_ptr, phys, None)
         }
     }
 }
 
 /// `receive(src, &mut msg)`; returns the sender's endpoint.
 pub fn receive(src: u64, msg_ptr: u64, block: bool) -> Ret {
+    receive_then(src, msg_ptr, block, None)
+}
+
+/// `receive`, where `pending` is a process just handed a reply and not yet
+/// woken: it gets the CPU directly if the receive blocks.
+fn receive_then(src: u64, msg_ptr: u64, block: bool, pending: Option<usize>) -> Ret {
     let k = KERNEL.get();
+    let outcome = receive_inner(k, src, msg_ptr, block, pending);
+    if let (Some(p), false) = (pending, matches!(outcome, Ret::Blocked)) {
+        sched::wake(p);
+    }
+    outcome
+}
+
+fn receive_inner(k: &mut Kernel, src: u64, msg_ptr: u64, block: bool, pending: Option<usize>) -> Ret {
     let prepared = (|| -> Result<_, Error> {
         let from = Endpoint(u32::try_from(src).map_err(|_| Error::INVAL)?);
         let phys = buffer(k, msg_ptr, true)?;
@@ -188,29 +212,36 @@ pub fn receive(src: u64, msg_ptr: u64, block: bool) -> Ret {
             }
             Ret::from(write_own(k, msg_ptr, phys, &msg).map(|()| msg.source as isize))
         }
-        Ok(RecvOutcome::Blocked) => block_current(k, msg_ptr, phys),
+        Ok(RecvOutcome::Blocked) => block_current(k, msg_ptr, phys, pending),
     }
 }
 
-fn do_reply(k: &mut Kernel, dst: u64, msg_ptr: u64) -> Result<isize, Error> {
+/// Delivers the caller's reply; returns the (not yet woken) client.
+fn do_reply(k: &mut Kernel, dst: u64, msg_ptr: u64) -> Result<usize, Error> {
     let dst = Endpoint(u32::try_from(dst).map_err(|_| Error::INVAL)?);
     let phys = buffer(k, msg_ptr, false)?;
     let msg = read_message(k, msg_ptr, phys)?;
     let cur = k.current.ok_or(Error::SRCH)?;
     let to = k.ipc.reply(cur, dst)?;
-    deliver(k, to, &msg, 0);
-    Ok(0)
+    deliver_quiet(k, to, &msg, 0);
+    Ok(to)
 }
 
 /// `reply(dst, &msg)`: never blocks.
 pub fn reply(dst: u64, msg_ptr: u64) -> Ret {
-    Ret::from(do_reply(KERNEL.get(), dst, msg_ptr))
+    Ret::from(do_reply(KERNEL.get(), dst, msg_ptr).map(|to| {
+        sched::wake(to);
+        sched::preempt_if_needed();
+        0
+    }))
 }
 
-/// `reply_receive(dst, &mut msg, src)`: see `SYS_REPLY_RECEIVE`.
+/// `reply_receive(dst, &mut msg, src)`: see `SYS_REPLY_RECEIVE`. The
+/// client gets the CPU directly when the receive blocks.
 pub fn reply_receive(dst: u64, msg_ptr: u64, src: u64) -> Ret {
     match do_reply(KERNEL.get(), dst, msg_ptr) {
-        Ok(_) | Err(Error::DEADSRCDST | Error::NOTWAITING) => receive(src, msg_ptr, true),
+        Ok(to) => receive_then(src, msg_ptr, true, Some(to)),
+        Err(Error::DEADSRCDST | Error::NOTWAITING) => receive(src, msg_ptr, true),
         Err(e) => Ret::Now(e.to_ret()),
     }
 }

@@ -11,16 +11,15 @@ use crate::mem::vspace::Rights;
 use crate::proc::{lifecycle, Kernel, KERNEL};
 use crate::proc::process::Activity;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 use molt_abi::kcall::*;
-use molt_abi::kcall::ProcInfo;
+use molt_abi::kcall::{ProcInfo, ServerInfo};
 use molt_abi::{Endpoint, Error};
 use molt_kernel_logic::grant::{GrantId, Rights as GrantRights};
 use molt_kernel_logic::usercopy::UserRange;
 
-/// Largest executable `exec` accepts.
-const MAX_IMAGE: u64 = 16 << 20;
+/// Largest executable `exec` accepts (it is copied through the heap).
+const MAX_IMAGE: u64 = 4 << 20;
 /// Largest `map_anon` in one call.
 const MAX_MAP: u64 = 64 << 20;
 /// Chunk size of safecopy's bounce buffer.
@@ -127,6 +126,7 @@ fn simple(k: &mut Kernel, n: usize, a: [u64; 5]) -> Result<isize, Error> {
             crate::serial::claim();
             Ok(0)
         }
+        KC_SERVER_INFO => server_info(k, a[0], a[1]),
         _ => Err(Error::NOSYS),
     }
 }
@@ -151,13 +151,21 @@ fn image_and_args(k: &mut Kernel, image_ptr: u64, image_len: u64, args_ptr: u64,
         return Err(Error::INVAL);
     }
     let space = space(k)?;
-    let mut image = vec![0u8; image_len as usize];
+    let mut image = zeroed_vec(image_len as usize)?;
     space.read(image_ptr, &mut image)?;
-    let mut args = vec![0u8; args_len as usize];
+    let mut args = zeroed_vec(args_len as usize)?;
     space.read(args_ptr, &mut args)?;
     let name = args.split(|&b| b == 0 || b == b' ').next().and_then(|n| core::str::from_utf8(n).ok()).unwrap_or("?");
     let name = String::from(name);
     Ok((image, args, name))
+}
+
+/// A zeroed buffer, or NOMEM if the heap cannot hold it (never a panic).
+fn zeroed_vec(len: usize) -> Result<Vec<u8>, Error> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| Error::NOMEM)?;
+    v.resize(len, 0);
+    Ok(v)
 }
 
 fn exec(k: &mut Kernel, a: [u64; 5]) -> Result<isize, Error> {
@@ -218,6 +226,18 @@ fn proc_info(k: &mut Kernel, from: u64, out: u64) -> Result<isize, Error> {
     };
     space(k)?.write(out, bytes)?;
     Ok(slot as isize + 1)
+}
+
+fn server_info(k: &mut Kernel, index: u64, out: u64) -> Result<isize, Error> {
+    let index = usize::try_from(index).map_err(|_| Error::INVAL)?;
+    let (info, count) = crate::boot::server_info(index).ok_or(Error::NOENT)?;
+    // SAFETY: ServerInfo is repr(C): a [u8; 32] then seven u32 fields, no
+    // padding.
+    let bytes = unsafe {
+        core::slice::from_raw_parts(&info as *const ServerInfo as *const u8, core::mem::size_of::<ServerInfo>())
+    };
+    space(k)?.write(out, bytes)?;
+    Ok(count as isize)
 }
 
 fn alloc_dma(k: &mut Kernel, len: u64, virt: u64) -> Result<isize, Error> {

@@ -91,10 +91,14 @@ kcalls! {
     /// `console_claim()`: the caller drives the serial console from now
     /// on; the kernel stops writing to it except for panics.
     KC_CONSOLE_CLAIM = 27;
+    /// `server_info(index, &mut ServerInfo) -> server count`: the name,
+    /// boot flag and restart policy of boot-manifest server `index` (the
+    /// reincarnation server's view of the manifest); NOENT past the last.
+    KC_SERVER_INFO = 28;
 }
 
 /// One past the highest kernel-call number.
-pub const KC_COUNT: usize = 28;
+pub const KC_COUNT: usize = 29;
 
 /// What `proc_info` reports about a process.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -111,6 +115,26 @@ pub struct ProcInfo {
     pub priv_id: u32,
     /// The process name, NUL padded.
     pub name: [u8; 24],
+}
+
+/// What `server_info` reports about a boot-manifest server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct ServerInfo {
+    /// The server's manifest name, NUL padded.
+    pub name: [u8; 32],
+    /// 1 if the kernel starts it at boot.
+    pub boot: u32,
+    /// How often the server sends a heartbeat (0: never).
+    pub heartbeat_ms: u32,
+    /// Silence after which it counts as hung (0: never).
+    pub silence_limit_ms: u32,
+    /// Restarts allowed before giving up (0: never restarted).
+    pub max_restarts: u32,
+    /// Delay before a restart, doubled after each consecutive one.
+    pub backoff_ms: u32,
+    /// Privilege id (the manifest index).
+    pub priv_id: u32,
 }
 
 /// Grant rights.

@@ -63,6 +63,31 @@ pub const IPC_MSG_CONSOLE_WRITE: u32 = 12;
 pub const IPC_MSG_CONSOLE_READ: u32 = 13;
 /// A test or benchmark ping; payload is echoed back.
 pub const IPC_MSG_PING: u32 = 14;
+/// To pm: payload[0] of the reply: the caller's pid, payload[1]: its parent's.
+pub const IPC_MSG_GETPID: u32 = 15;
+/// To pm: payload[0]: pid (0: the caller), payload[1]: group (0: same as pid).
+pub const IPC_MSG_SETPGID: u32 = 16;
+/// To pm: payload[0]: signal, payload[1]: handler (0 default, 1 ignore),
+/// payload[2]: the restorer the handler returns into.
+pub const IPC_MSG_SIGACTION: u32 = 17;
+/// To pm: payload[0]: table index to start at. Reply payload[0]: next
+/// index, [1]: pid | ppid << 32, [2]: CPU ns, [3]: state | pgid << 32,
+/// [4..7]: the name, NUL padded.
+pub const IPC_MSG_PROC_LIST: u32 = 18;
+/// To any server: payload[0]: 1 crash, 2 hang (handled by the server runtime).
+pub const IPC_MSG_FAULT_INJECT: u32 = 19;
+/// To rs: payload[0]: index. Reply payload[0]: next index, [1]: endpoint,
+/// [2]: state | restarts << 32, [3]: ms since the last heartbeat (or
+/// u64::MAX), [4..7]: the name, NUL padded (at most 24 bytes shown).
+pub const IPC_MSG_SERVICE_LIST: u32 = 20;
+/// To rs: restart the service named in payload[0..4].
+pub const IPC_MSG_SERVICE_RESTART: u32 = 21;
+/// To rs: stop the service named in payload[0..4].
+pub const IPC_MSG_SERVICE_STOP: u32 = 22;
+/// To rs: stop every service, then power the machine off.
+pub const IPC_MSG_POWEROFF: u32 = 23;
+/// To the console: payload[0]: the foreground process group (^C goes there).
+pub const IPC_MSG_CONSOLE_SET_FG: u32 = 24;
 
 /// Server-specific message types start here.
 pub const IPC_MSG_USER_BASE: u32 = 0x1000;
@@ -90,5 +115,15 @@ pub const ALL_TYPES: &[(u32, &str)] = &[
     (IPC_MSG_CONSOLE_WRITE, "IPC_MSG_CONSOLE_WRITE"),
     (IPC_MSG_CONSOLE_READ, "IPC_MSG_CONSOLE_READ"),
     (IPC_MSG_PING, "IPC_MSG_PING"),
+    (IPC_MSG_GETPID, "IPC_MSG_GETPID"),
+    (IPC_MSG_SETPGID, "IPC_MSG_SETPGID"),
+    (IPC_MSG_SIGACTION, "IPC_MSG_SIGACTION"),
+    (IPC_MSG_PROC_LIST, "IPC_MSG_PROC_LIST"),
+    (IPC_MSG_FAULT_INJECT, "IPC_MSG_FAULT_INJECT"),
+    (IPC_MSG_SERVICE_LIST, "IPC_MSG_SERVICE_LIST"),
+    (IPC_MSG_SERVICE_RESTART, "IPC_MSG_SERVICE_RESTART"),
+    (IPC_MSG_SERVICE_STOP, "IPC_MSG_SERVICE_STOP"),
+    (IPC_MSG_POWEROFF, "IPC_MSG_POWEROFF"),
+    (IPC_MSG_CONSOLE_SET_FG, "IPC_MSG_CONSOLE_SET_FG"),
     (IPC_MSG_USER_BASE, "IPC_MSG_USER_BASE"),
 ];

@@ -561,6 +561,10 @@ impl Ipc {
         let source = match only {
             Some(src) => (s.pending[src / 64] & (1 << (src % 64)) != 0).then_some(src),
             None => {
+                // The common case on the IPC path: nothing pending.
+                if s.pending.iter().all(|&w| w == 0) {
+                    return None;
+                }
                 let start = usize::from(s.notify_cursor) % MAX_PROCS;
                 next_set_bit(&s.pending, start).or_else(|| next_set_bit(&s.pending, 0))
             }

@@ -63,6 +63,16 @@ pub trait Policy {
     fn should_preempt(&self, running: usize) -> bool;
     /// Changes `t`'s priority (0..LEVELS, clamped) and tickets (>= 1).
     fn set_params(&mut self, t: usize, priority: u8, tickets: u32);
+    /// IPC handoff: the running `from` blocks and the blocked `to` (which
+    /// it just sent to or replied to) should run next. If the policy
+    /// agrees that `to` may run now, it makes `from` blocked and `to`
+    /// running without touching the run queues and returns true; otherwise
+    /// it changes nothing and the kernel wakes `to`, blocks `from` and
+    /// picks as usual.
+    fn handoff(&mut self, from: usize, to: usize) -> bool {
+        let _ = (from, to);
+        false
+    }
 }
 
 /// Where a slot stands with the policy.
@@ -161,6 +171,10 @@ impl Policy for AnyPolicy {
     }
     fn set_params(&mut self, t: usize, priority: u8, tickets: u32) {
         self.policy_mut().set_params(t, priority, tickets)
+    }
+
+    fn handoff(&mut self, from: usize, to: usize) -> bool {
+        self.policy_mut().handoff(from, to)
     }
 }
 

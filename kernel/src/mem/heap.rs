@@ -1,11 +1,14 @@
 //! The kernel heap: one physically contiguous run of frames, reached
-//! through the direct map, managed by a linked-list allocator. Kernel
-//! tables (`hashbrown` maps, process records) live here.
+//! through the direct map, managed by a linked-list allocator. Process
+//! records, kernel stacks and exec's image copies live here; the hot
+//! tables (IPC, scheduling, grants) are fixed arrays indexed by slot.
 
 use linked_list_allocator::LockedHeap;
 
-/// Heap size.
-pub const HEAP_SIZE: usize = 8 << 20;
+/// Heap size: room for every process slot's record and kernel stack
+/// (256 x about 19 KiB) plus one executable being exec'ed (4 MiB), with
+/// margin. Allocations that do not fit fail with NOMEM, never a panic.
+pub const HEAP_SIZE: usize = 16 << 20;
 
 #[global_allocator]
 static HEAP: LockedHeap = LockedHeap::empty();

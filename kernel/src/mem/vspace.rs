@@ -9,6 +9,7 @@
 //! page fault, whichever address space is active.
 
 use super::phys::{self, PHYS_OFFSET};
+use core::cell::Cell;
 use molt_abi::Error;
 use x86_64::structures::paging::{Mapper, Page, PageTableFlags as F, PhysFrame, Size4KiB};
 use x86_64::{PhysAddr, VirtAddr};
@@ -25,7 +26,14 @@ const ADDR_MASK: u64 = 0x000f_ffff_ffff_f000;
 /// A user address space.
 pub struct AddressSpace {
     pml4: u64,
+    /// The last user page translated and its leaf entry: IPC servers use
+    /// the same buffer again and again. Mappings are only ever added (and
+    /// dropped all at once by `clear`), so a cached translation stays
+    /// right until `clear` forgets it.
+    last: Cell<(u64, u64)>,
 }
+
+const NO_PAGE: u64 = u64::MAX;
 
 /// Page rights for [`AddressSpace::map_zeroed`].
 #[derive(Clone, Copy)]
@@ -59,7 +67,7 @@ impl AddressSpace {
             // SAFETY: pml4 is a fresh frame only we reference.
             unsafe { core::ptr::write((PHYS_OFFSET + pml4 + i * 8) as *mut u64, e) };
         }
-        Ok(AddressSpace { pml4 })
+        Ok(AddressSpace { pml4, last: Cell::new((NO_PAGE, 0)) })
     }
 
     /// Physical address of the PML4 (for CR3).
@@ -135,6 +143,11 @@ impl AddressSpace {
         if va >= USER_END {
             return None;
         }
+        let page = va & !0xfff;
+        let (cached_page, cached_pte) = self.last.get();
+        if cached_page == page {
+            return Some(((cached_pte & ADDR_MASK) | (va & 0xfff), F::from_bits_truncate(cached_pte)));
+        }
         let mut table = self.pml4;
         for level in (1..4).rev() {
             let e = entry(table, (va >> (12 + 9 * level)) & 0x1ff);
@@ -148,6 +161,7 @@ impl AddressSpace {
         if !flags.contains(F::PRESENT | F::USER_ACCESSIBLE) {
             return None;
         }
+        self.last.set((page, e));
         Some(((e & ADDR_MASK) | (va & 0xfff), flags))
     }
 
@@ -329,6 +343,7 @@ impl AddressSpace {
 
     /// Unmaps and frees every user page and table.
     pub fn clear(&mut self) {
+        self.last.set((NO_PAGE, 0));
         self.for_each_leaf(|_, pte| {
             if pte & DEVICE.bits() == 0 {
                 super::frame::free(pte & ADDR_MASK);

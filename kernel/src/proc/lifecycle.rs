@@ -22,8 +22,9 @@ pub fn spawn(k: &mut Kernel, name: &str, image: &[u8], args: &[u8], privileges: 
     -> Result<Endpoint, Error> {
     let slot = k.free_slot().ok_or(Error::AGAIN)?;
     let loaded = loader::load(image, args)?;
+    let mut p = Process::new(name, Endpoint::NONE, loaded.space, privileges)?;
     let endpoint = k.ipc.spawn(slot);
-    let mut p = Process::new(name, endpoint, loaded.space, privileges);
+    p.endpoint = endpoint;
     p.priority = priority;
     p.tickets = tickets;
     p.start_user(&initial_frame(loaded.entry, loaded.rsp, loaded.args, args.len() as u64));
@@ -79,8 +80,9 @@ fn fork_of(k: &mut Kernel, src: usize, parent: Endpoint) -> Result<(usize, Endpo
     let mut frame = *p.user_frame();
     frame.rax = 0;
     let (name, privileges, prio, tickets, msg_buf) = (p.name, p.privileges, p.priority, p.tickets, p.msg_buf);
+    let mut child = Process::new(name.as_str(), Endpoint::NONE, space, privileges)?;
     let endpoint = k.ipc.spawn(slot);
-    let mut child = Process::new(name.as_str(), endpoint, space, privileges);
+    child.endpoint = endpoint;
     child.parent = Some(parent);
     child.priority = prio;
     child.tickets = tickets;
@@ -253,7 +255,7 @@ pub fn wait(k: &mut Kernel, which: Endpoint, status_ptr: u64, block: bool) -> Op
         }
     }
     k.cur().activity = Activity::InWait { child: which, status_ptr };
-    sched::block_and_schedule();
+    sched::block_and_run(None);
     None
 }
 

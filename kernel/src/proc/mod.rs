@@ -11,6 +11,7 @@ use alloc::boxed::Box;
 use molt_abi::endpoint::MAX_PROCS;
 use molt_abi::{Endpoint, Error};
 use molt_kernel_logic::ipc::Ipc;
+use molt_kernel_logic::privilege::{PortRange, MAX_PORT_RANGES};
 use molt_kernel_logic::sched::AnyPolicy;
 use process::Process;
 
@@ -30,6 +31,8 @@ pub struct Kernel {
     /// A process that exited while running, whose slot (and kernel stack)
     /// is freed once another stack runs.
     pub reap_pending: Option<usize>,
+    /// Whose I/O ports the TSS bitmap opens now (privilege id and ranges).
+    pub io_open: Option<(u8, [PortRange; MAX_PORT_RANGES])>,
 }
 
 pub static KERNEL: Global<Kernel> = Global::empty();
@@ -45,6 +48,7 @@ impl Kernel {
             exit_watcher: None,
             last_switch_tsc: 0,
             reap_pending: None,
+            io_open: None,
         }
     }
 

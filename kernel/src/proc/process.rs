@@ -4,8 +4,9 @@
 use crate::arch::switch::prepare_new_stack;
 use crate::arch::trap::TrapFrame;
 use crate::mem::vspace::AddressSpace;
+use alloc::alloc::{alloc, alloc_zeroed, Layout};
 use alloc::boxed::Box;
-use molt_abi::{Endpoint, Message};
+use molt_abi::{Endpoint, Error, Message};
 use molt_kernel_logic::grant::GrantTable;
 use molt_kernel_logic::privilege::Privileges;
 
@@ -15,6 +16,35 @@ const KSTACK_WORDS: usize = KSTACK_SIZE / 8;
 
 #[repr(C, align(16))]
 pub struct KernelStack([u64; KSTACK_WORDS]);
+
+/// A zero-filled heap value, or `None` when the heap is exhausted.
+/// `T` must be valid when all zeros (plain integer arrays).
+fn try_box_zeroed<T>() -> Option<Box<T>> {
+    let layout = Layout::new::<T>();
+    // SAFETY: the layout has a non-zero size; a null result is handled;
+    // callers only use types for which all-zero bytes are a valid value
+    // (KernelStack, an array of u64); Box::from_raw takes ownership of an
+    // allocation made by the global allocator with T's layout.
+    unsafe {
+        let p = alloc_zeroed(layout) as *mut T;
+        (!p.is_null()).then(|| Box::from_raw(p))
+    }
+}
+
+/// `Box::new` that reports an exhausted heap instead of aborting.
+fn try_box<T>(value: T) -> Option<Box<T>> {
+    let layout = Layout::new::<T>();
+    // SAFETY: as above; the allocation is initialised with `value` by
+    // `write` before `Box::from_raw` takes it.
+    unsafe {
+        let p = alloc(layout) as *mut T;
+        if p.is_null() {
+            return None;
+        }
+        p.write(value);
+        Some(Box::from_raw(p))
+    }
+}
 
 /// A short process name, for reports and `ps`.
 #[derive(Clone, Copy)]
@@ -63,6 +93,8 @@ pub struct Process {
     /// Kernel stack pointer saved at the last switch away.
     pub saved_rsp: u64,
     pub privileges: Privileges,
+    /// Whether the privileges open any I/O port (decided once).
+    pub has_io_ports: bool,
     pub grants: GrantTable,
     /// User address of the message buffer of a pending receive or call.
     pub msg_buf: u64,
@@ -87,17 +119,19 @@ pub struct Process {
 }
 
 impl Process {
-    /// A process that will enter user mode at `entry` with stack `rsp` and
-    /// `rdi = arg` the first time it is switched to.
-    pub fn new(name: &str, endpoint: Endpoint, space: AddressSpace, privileges: Privileges) -> Box<Process> {
-        let kstack = Box::new(KernelStack([0; KSTACK_WORDS]));
-        Box::new(Process {
+    /// A process record with a fresh kernel stack; NOMEM if the kernel
+    /// heap cannot hold them (never a panic). `start_user` prepares its
+    /// first entry to user mode.
+    pub fn new(name: &str, endpoint: Endpoint, space: AddressSpace, privileges: Privileges) -> Result<Box<Process>, Error> {
+        let kstack = try_box_zeroed::<KernelStack>().ok_or(Error::NOMEM)?;
+        try_box(Process {
             name: Name::new(name),
             endpoint,
             parent: None,
             space: Some(space),
             kstack,
             saved_rsp: 0,
+            has_io_ports: privileges.io_ranges().next().is_some(),
             privileges,
             grants: GrantTable::new(),
             msg_buf: 0,
@@ -111,6 +145,7 @@ impl Process {
             priority: 8,
             tickets: 100,
         })
+        .ok_or(Error::NOMEM)
     }
 
     /// Top of the kernel stack (16-byte aligned).

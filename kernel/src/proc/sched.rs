@@ -9,14 +9,22 @@ use molt_kernel_logic::sched::Policy as _;
 use super::KERNEL;
 use crate::arch::{gdt, switch, syscall};
 use crate::mem::paging;
+use molt_kernel_logic::privilege::{PortRange, MAX_PORT_RANGES};
 
-/// Blocks the running process (it waits for IPC, a child, or exited) and
-/// runs someone else. Returns when the caller is woken and scheduled again.
-pub fn block_and_schedule() {
+/// Blocks the running process; `handoff`, a process it just made ready to
+/// run (not yet woken), gets the CPU directly if the policy agrees, and is
+/// woken normally otherwise.
+pub fn block_and_run(handoff: Option<usize>) {
     let k = KERNEL.get();
-    if let Some(cur) = k.current {
-        k.sched.block(cur);
+    let Some(cur) = k.current else { return };
+    if let Some(to) = handoff {
+        if k.sched.handoff(cur, to) {
+            switch_to(Some(to));
+            return;
+        }
+        k.sched.wake(to);
     }
+    k.sched.block(cur);
     schedule();
 }
 
@@ -84,7 +92,6 @@ fn switch_to(next: Option<usize>) {
     }
     k.last_switch_tsc = now;
 
-    let prev_ports = prev.and_then(|s| k.procs[s].as_deref()).map(|p| p.privileges.io_ports);
     let save: *mut u64 = match prev.and_then(|s| k.procs[s].as_deref_mut()) {
         Some(p) => &mut p.saved_rsp,
         None => &mut k.idle_rsp,
@@ -97,24 +104,13 @@ fn switch_to(next: Option<usize>) {
             if let Some(space) = &p.space {
                 paging::activate(space.root());
             }
-            if prev_ports != Some(p.privileges.io_ports) {
-                if let Some(ports) = prev_ports {
-                    for r in ports.iter().filter(|r| !r.is_empty()) {
-                        gdt::set_io_ports(r.first, r.last, false);
-                    }
-                }
-                for r in p.privileges.io_ports.iter().filter(|r| !r.is_empty()) {
-                    gdt::set_io_ports(r.first, r.last, true);
-                }
-            }
-            p.saved_rsp
+            let want = p.has_io_ports.then_some((p.privileges.id, p.privileges.io_ports));
+            let rsp = p.saved_rsp;
+            switch_io_ports(k, want);
+            rsp
         }
         None => {
-            if let Some(ports) = prev_ports {
-                for r in ports.iter().filter(|r| !r.is_empty()) {
-                    gdt::set_io_ports(r.first, r.last, false);
-                }
-            }
+            switch_io_ports(k, None);
             k.idle_rsp
         }
     };
@@ -127,6 +123,26 @@ fn switch_to(next: Option<usize>) {
     // happens to the process being switched to), or prepared by
     // `start_user`. No reference into KERNEL is held across the call.
     unsafe { switch::switch(save, new_rsp) };
+}
+
+/// Opens the I/O ports of the process about to run in the TSS bitmap
+/// (and closes the previous owner's). Processes with the same privilege
+/// id have the same ports, so switching among them costs nothing.
+fn switch_io_ports(k: &mut super::Kernel, want: Option<(u8, [PortRange; MAX_PORT_RANGES])>) {
+    if want.map(|w| w.0) == k.io_open.map(|o| o.0) {
+        return;
+    }
+    if let Some((_, ranges)) = k.io_open {
+        for r in ranges.iter().filter(|r| !r.is_empty()) {
+            gdt::set_io_ports(r.first, r.last, false);
+        }
+    }
+    if let Some((_, ranges)) = want {
+        for r in ranges.iter().filter(|r| !r.is_empty()) {
+            gdt::set_io_ports(r.first, r.last, true);
+        }
+    }
+    k.io_open = want;
 }
 
 /// The idle loop, on the boot stack: run whatever is runnable, otherwise

@@ -68,10 +68,15 @@ fn stride_shares() -> Verdict {
         *kid = fork_child(spin)?;
         kcall::sched_ctl(*kid, 8, t).map_err(|_| "sched_ctl child")?;
     }
+    // Count only CPU used once every child has its tickets.
+    let mut base = [0u64; 3];
+    for (b, &kid) in base.iter_mut().zip(&kids) {
+        *b = kcall::cpu_time(kid).unwrap_or(0);
+    }
     sleep(3_000_000_000)?;
     let mut cpu = [0u64; 3];
-    for (c, &kid) in cpu.iter_mut().zip(&kids) {
-        *c = kcall::cpu_time(kid).unwrap_or(0);
+    for ((c, &kid), &b) in cpu.iter_mut().zip(&kids).zip(&base) {
+        *c = kcall::cpu_time(kid).unwrap_or(0).saturating_sub(b);
     }
     stop(&kids);
     let total: u64 = cpu.iter().sum();

@@ -144,3 +144,37 @@ pub fn proc_info(index: usize) -> Result<(molt_abi::kcall::ProcInfo, usize), Err
 pub fn console_claim() -> Result<(), Error> {
     kcall(KC_CONSOLE_CLAIM, [0; 5]).map(drop)
 }
+
+/// What the boot manifest says of server `index`, and the server count.
+pub fn server_info(index: usize) -> Result<(molt_abi::kcall::ServerInfo, usize), Error> {
+    let mut info = molt_abi::kcall::ServerInfo::default();
+    let count = kcall(KC_SERVER_INFO, [index as u64, &mut info as *mut _ as u64, 0, 0, 0])?;
+    Ok((info, count))
+}
+
+/// `signal` with an explicit restorer (the process manager delivering a
+/// handler registered by another program, whose restorer lives there).
+pub fn signal_at(target: Endpoint, handler: u64, signo: u64, restorer: u64) -> Result<(), Error> {
+    kcall(KC_SIGNAL, [target.0.into(), handler, signo, restorer, 0]).map(drop)
+}
+
+/// Irq acknowledge: (re)enables IRQ line `line` for the caller.
+pub fn irq_ack(line: u8) -> Result<(), Error> {
+    kcall(KC_IRQ_ACK, [line.into(), 0, 0, 0, 0]).map(drop)
+}
+
+/// Makes the caller the exit watcher (NOTIFY_EXIT on every exit).
+pub fn watch_exits() -> Result<(), Error> {
+    kcall(KC_WATCH_EXITS, [0; 5]).map(drop)
+}
+
+/// Collects an exited child without blocking: `Ok(None)` if none has
+/// exited yet, `Err(CHILD)` if there are no children.
+pub fn wait_nohang(which: Endpoint) -> Result<Option<(Endpoint, i64)>, Error> {
+    let mut status = 0i64;
+    match kcall(KC_WAIT, [which.0.into(), &mut status as *mut i64 as u64, 1, 0, 0]) {
+        Ok(e) => Ok(Some((Endpoint(e as u32), status))),
+        Err(Error::AGAIN) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

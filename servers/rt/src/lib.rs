@@ -4,16 +4,31 @@
 //! Programs define `fn main(args: &Args) -> i32` and invoke
 //! [`entry!`](crate::entry); the runtime calls it and exits with its
 //! result. Nobody writes raw system calls outside this crate.
+//!
+//! Layers, bottom up: `raw` (the syscall instruction), `ipc` and `kcall`
+//! (one wrapper per call), `names` (finding servers through rs, retrying
+//! across restarts), then the clients of each server (`process` for pm,
+//! `console`), and `server`, the main loop every server shares, which
+//! sends the heartbeats. `cabi` gives C code `kern_fork`/`kern_exec`.
 #![no_std]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod args;
+pub mod cabi;
+pub mod cell;
+pub mod console;
+pub mod grant;
 pub mod ipc;
 pub mod kcall;
+pub mod names;
+pub mod port;
 pub mod print;
+pub mod process;
 pub mod raw;
+pub mod server;
 pub mod signal;
+pub mod time;
 
 pub use args::Args;
 pub use molt_abi::{Endpoint, Error, Message};

@@ -1,7 +1,28 @@
-//! The vfs subsystem server crate.
+//! molt-vfs: the BSD VFS and FFS (bsd/sys/kern, bsd/sys/ufs) behind a safe
+//! Rust API, the `molt fs` tools, the FUSE mount and the benchmark.
+#![forbid(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
-/// Entry point of `molt vfs ...`; returns the process exit status.
+/// The Rust view of the VFS and FFS headers (bindgen), with the common
+/// kernel types from molt-shims.
+#[allow(non_camel_case_types, non_upper_case_globals, non_snake_case, dead_code, clippy::all)]
+#[allow(clippy::undocumented_unsafe_blocks)]
+pub mod bsd {
+    pub use molt_shims::bsd::*;
+    include!(concat!(env!("OUT_DIR"), "/bsd_vfs.rs"));
+}
+
+/// Entry point of `molt fs ...`; returns the process exit status.
 pub fn cli_main(args: Vec<String>) -> i32 {
-    eprintln!("molt vfs: {:?}: ENOSYS: not built yet", args);
+    eprintln!("molt fs: {:?}: ENOSYS: not built yet", args);
     2
 }
+
+pub mod errno;
+pub mod volume;
+
+pub use errno::Errno;
+pub use volume::{DirEntry, Fd, MountOptions, Stat, StatFs, Volume};
+pub mod newfs;
+pub mod ondisk;
+pub mod fsck;

@@ -33,6 +33,16 @@ struct molt_message {
 #define IPC_MSG_CONSOLE_WRITE      12
 #define IPC_MSG_CONSOLE_READ       13
 #define IPC_MSG_PING               14
+#define IPC_MSG_GETPID             15
+#define IPC_MSG_SETPGID            16
+#define IPC_MSG_SIGACTION          17
+#define IPC_MSG_PROC_LIST          18
+#define IPC_MSG_FAULT_INJECT       19
+#define IPC_MSG_SERVICE_LIST       20
+#define IPC_MSG_SERVICE_RESTART    21
+#define IPC_MSG_SERVICE_STOP       22
+#define IPC_MSG_POWEROFF           23
+#define IPC_MSG_CONSOLE_SET_FG     24
 #define IPC_MSG_USER_BASE          0x1000
 
 /* Error codes; calls return their negation. */
@@ -97,5 +107,6 @@ struct molt_message {
 #define MOLT_KC_SIGRETURN          25
 #define MOLT_KC_PROC_INFO          26
 #define MOLT_KC_CONSOLE_CLAIM      27
+#define MOLT_KC_SERVER_INFO        28
 
 #endif /* !_MOLT_ABI_H_ */

@@ -159,6 +159,21 @@ impl Policy for PriorityRoundRobin {
         }
     }
 
+    /// Strict priority still holds: `to` runs only if nothing runnable has
+    /// a higher priority than it.
+    fn handoff(&mut self, from: usize, to: usize) -> bool {
+        let (Some(from), Some(to)) = (slot(from), slot(to)) else { return false };
+        if from == to || self.threads[from].state != RunState::Running || self.threads[to].state != RunState::Blocked {
+            return false;
+        }
+        if self.top_level().is_some_and(|level| level < usize::from(self.threads[to].priority)) {
+            return false;
+        }
+        self.threads[from].state = RunState::Blocked;
+        self.threads[to].state = RunState::Running;
+        true
+    }
+
     fn should_preempt(&self, running: usize) -> bool {
         let Some(t) = slot(running) else { return false };
         match self.top_level() {

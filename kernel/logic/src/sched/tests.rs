@@ -366,3 +366,33 @@ fn stride_always_picks_the_smallest_pass() {
         }
     }
 }
+
+#[test]
+fn prio_handoff_keeps_strict_priority() {
+    let mut p = PriorityRoundRobin::new(DEFAULT_QUANTUM_NS);
+    p.add(0, 4, 100); // client
+    p.add(1, 4, 100); // server
+    p.add(2, 2, 100); // a higher-priority process
+    p.wake(0);
+    assert_eq!(p.pick_next(), Some(0));
+    // Nothing higher is runnable: the server gets the CPU directly.
+    assert!(p.handoff(0, 1));
+    assert_eq!(p.state(0), RunState::Blocked);
+    assert_eq!(p.state(1), RunState::Running);
+    // With a higher-priority process runnable, no handoff.
+    p.wake(2);
+    assert!(!p.handoff(1, 0));
+    assert_eq!(p.state(1), RunState::Running);
+    assert_eq!(p.state(0), RunState::Blocked);
+    // Handoff refuses nonsense: to itself, to a runnable slot, from a blocked one.
+    assert!(!p.handoff(1, 1));
+    assert!(!p.handoff(1, 2));
+    assert!(!p.handoff(0, 1));
+    // The stride policy never hands off.
+    let mut s = AnyPolicy::by_name("stride").unwrap();
+    s.add(0, 8, 100);
+    s.add(1, 8, 100);
+    s.wake(0);
+    assert_eq!(s.pick_next(), Some(0));
+    assert!(!s.handoff(0, 1));
+}

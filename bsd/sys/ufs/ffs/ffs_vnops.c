@@ -1,0 +1,214 @@
+/*
+ * ffs_vnops.c: FFS's vnode operation vector, and the operations that
+ * are FFS's own: read and write through the buffer cache (allocating
+ * with ffs_balloc), and fsync.
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/proc.h>
+#include <sys/buf.h>
+#include <sys/mount.h>
+#include <sys/vnode.h>
+#include <sys/uio.h>
+#include <sys/kernel.h>
+#include <ufs/ufs/inode.h>
+#include <ufs/ufs/ufsmount.h>
+#include <ufs/ufs/ufs_extern.h>
+#include <ufs/ffs/fs.h>
+#include <ufs/ffs/ffs_extern.h>
+
+vop_t **ffs_vnodeop_p;
+
+static struct vnodeopv_entry_desc ffs_vnodeop_entries[] = {
+	{ &vop_default_desc, vop_eopnotsupp },
+	{ &vop_lookup_desc, ufs_lookup },
+	{ &vop_create_desc, ufs_create },
+	{ &vop_open_desc, ufs_open },
+	{ &vop_close_desc, ufs_close },
+	{ &vop_access_desc, ufs_access },
+	{ &vop_getattr_desc, ufs_getattr },
+	{ &vop_setattr_desc, ufs_setattr },
+	{ &vop_read_desc, ffs_read },
+	{ &vop_write_desc, ffs_write },
+	{ &vop_fsync_desc, ffs_fsync },
+	{ &vop_remove_desc, ufs_remove },
+	{ &vop_link_desc, ufs_link },
+	{ &vop_rename_desc, ufs_rename },
+	{ &vop_mkdir_desc, ufs_mkdir },
+	{ &vop_rmdir_desc, ufs_rmdir },
+	{ &vop_symlink_desc, ufs_symlink },
+	{ &vop_readdir_desc, ufs_readdir },
+	{ &vop_readlink_desc, ufs_readlink },
+	{ &vop_abortop_desc, ufs_abortop },
+	{ &vop_inactive_desc, ufs_inactive },
+	{ &vop_reclaim_desc, ffs_reclaim },
+	{ &vop_lock_desc, ufs_lock },
+	{ &vop_unlock_desc, ufs_unlock },
+	{ &vop_islocked_desc, ufs_islocked },
+	{ &vop_bmap_desc, ufs_bmap },
+	{ &vop_strategy_desc, ufs_strategy },
+	{ &vop_print_desc, ufs_print },
+	{ &vop_pathconf_desc, ufs_pathconf },
+	{ &vop_blkatoff_desc, ffs_blkatoff },
+	{ &vop_valloc_desc, ffs_valloc },
+	{ &vop_vfree_desc, ffs_vfree },
+	{ &vop_truncate_desc, ffs_truncate },
+	{ &vop_update_desc, ffs_update },
+	{ &vop_bwrite_desc, ffs_bwrite },
+	{ NULL, NULL }
+};
+struct vnodeopv_desc ffs_vnodeop_opv_desc = { &ffs_vnodeop_p, ffs_vnodeop_entries };
+
+int
+ffs_read(void *v)
+{
+	struct vop_read_args *ap = v;
+	struct vnode *vp = ap->a_vp;
+	struct inode *ip = VTOI(vp);
+	struct uio *uio = ap->a_uio;
+	struct fs *fs = ip->i_fs;
+	struct buf *bp = NULL;
+	daddr_t lbn;
+	off_t bytesinfile;
+	long size, xfersize, blkoffset;
+	int error = 0;
+
+	if (uio->uio_rw != UIO_READ)
+		panic("ffs_read: mode");
+	if (vp->v_type != VREG && vp->v_type != VDIR && vp->v_type != VLNK)
+		return (EOPNOTSUPP);
+	if (uio->uio_offset < 0)
+		return (EINVAL);
+	if ((u_int64_t)uio->uio_offset > fs->fs_maxfilesize)
+		return (EFBIG);
+	while (uio->uio_resid > 0) {
+		if ((bytesinfile = (off_t)ip->i_size - uio->uio_offset) <= 0)
+			break;
+		lbn = lblkno(fs, uio->uio_offset);
+		size = blksize(fs, ip, lbn);
+		blkoffset = blkoff(fs, uio->uio_offset);
+		xfersize = fs->fs_bsize - blkoffset;
+		if (uio->uio_resid < xfersize)
+			xfersize = uio->uio_resid;
+		if (bytesinfile < xfersize)
+			xfersize = bytesinfile;
+		if ((error = bread(vp, lbn, (int)size, NOCRED, &bp)) != 0)
+			break;
+		if (size - blkoffset < xfersize)
+			xfersize = size - blkoffset;
+		if (xfersize <= 0)
+			break;
+		if ((error = uiomove((char *)bp->b_data + blkoffset, (int)xfersize, uio)) != 0)
+			break;
+		brelse(bp);
+		bp = NULL;
+	}
+	if (bp != NULL)
+		brelse(bp);
+	ip->i_flag |= IN_ACCESS;
+	return (error);
+}
+
+int
+ffs_write(void *v)
+{
+	struct vop_write_args *ap = v;
+	struct vnode *vp = ap->a_vp;
+	struct uio *uio = ap->a_uio;
+	struct inode *ip = VTOI(vp);
+	struct fs *fs = ip->i_fs;
+	struct ucred *cred = ap->a_cred;
+	int ioflag = ap->a_ioflag;
+	struct buf *bp;
+	daddr_t lbn;
+	u_int64_t osize;
+	long blkoffset, xfersize, size;
+	int resid, error = 0;
+
+	if (uio->uio_rw != UIO_WRITE)
+		panic("ffs_write: mode");
+	if (ioflag & IO_APPEND)
+		uio->uio_offset = ip->i_size;
+	if (vp->v_type != VREG && vp->v_type != VDIR && vp->v_type != VLNK)
+		return (EOPNOTSUPP);
+	if (uio->uio_offset < 0 ||
+	    (u_int64_t)uio->uio_offset + uio->uio_resid > fs->fs_maxfilesize)
+		return (EFBIG);
+	resid = uio->uio_resid;
+	osize = ip->i_size;
+	while (uio->uio_resid > 0) {
+		lbn = lblkno(fs, uio->uio_offset);
+		blkoffset = blkoff(fs, uio->uio_offset);
+		xfersize = fs->fs_bsize - blkoffset;
+		if (uio->uio_resid < xfersize)
+			xfersize = uio->uio_resid;
+		error = ffs_balloc(ip, lbn, (int)(blkoffset + xfersize), cred, &bp, 0);
+		if (error)
+			break;
+		if ((u_int64_t)uio->uio_offset + xfersize > ip->i_size)
+			ip->i_size = uio->uio_offset + xfersize;
+		size = blksize(fs, ip, lbn) - bp->b_resid;
+		if (size < blkoffset + xfersize)
+			xfersize = size - blkoffset;
+		if (xfersize <= 0) {
+			brelse(bp);
+			error = EIO;
+			break;
+		}
+		error = uiomove((char *)bp->b_data + blkoffset, (int)xfersize, uio);
+		if (ioflag & IO_SYNC)
+			(void)bwrite(bp);
+		else
+			bdwrite(bp);
+		ip->i_flag |= IN_CHANGE | IN_UPDATE;
+		if (error)
+			break;
+	}
+	if (resid > uio->uio_resid && cred != NOCRED && cred->cr_uid != 0)
+		ip->i_mode &= ~(ISUID | ISGID);
+	if (error && (ioflag & IO_UNIT)) {
+		(void)VOP_TRUNCATE(vp, (off_t)osize, ioflag & IO_SYNC, cred, uio->uio_procp);
+		uio->uio_offset -= resid - uio->uio_resid;
+		uio->uio_resid = resid;
+	} else if (resid > uio->uio_resid && (ioflag & IO_SYNC))
+		error = VOP_UPDATE(vp, NULL, NULL, 1);
+	return (error);
+}
+
+/* Writes the file's dirty buffers and inode; with MNT_WAIT, the metadata too. */
+int
+ffs_fsync(void *v)
+{
+	struct vop_fsync_args *ap = v;
+	struct vnode *vp = ap->a_vp;
+	struct buf *bp;
+	int error = 0, e;
+
+	while ((bp = LIST_FIRST(&vp->v_dirtyblkhd)) != NULL) {
+		if (bp->b_flags & B_BUSY)
+			panic("ffs_fsync: busy buffer");
+		bp = getblk(vp, bp->b_lblkno, bp->b_bcount, 0, 0);
+		if ((e = bwrite(bp)) != 0 && error == 0)
+			error = e;
+	}
+	if ((e = VOP_UPDATE(vp, NULL, NULL, ap->a_waitfor == MNT_WAIT)) != 0 && error == 0)
+		error = e;
+	if (ap->a_waitfor == MNT_WAIT &&
+	    (e = VOP_FSYNC(VTOI(vp)->i_devvp, ap->a_cred, MNT_WAIT, ap->a_p)) != 0 && error == 0)
+		error = e;
+	return (error);
+}
+
+int
+ffs_reclaim(void *v)
+{
+	return (ufs_reclaim(v));
+}
+
+int
+ffs_bwrite(void *v)
+{
+	struct vop_bwrite_args *ap = v;
+
+	return (bwrite(ap->a_bp));
+}

@@ -1,0 +1,116 @@
+//! The terminal line discipline (canonical mode): input is collected into
+//! a line with echo, backspace erases a character, ^U the whole line, ^C
+//! discards it and interrupts the foreground group, ^D ends the line
+//! without a newline (on an empty line: end of file), Enter completes it.
+//! Completed lines wait in a short queue until a reader asks.
+
+/// Longest line.
+pub const LINE_MAX: usize = 256;
+/// Completed lines kept for readers.
+const QUEUE: usize = 8;
+
+const CTRL_C: u8 = 0x03;
+const CTRL_D: u8 = 0x04;
+const BACKSPACE: u8 = 0x08;
+const CTRL_U: u8 = 0x15;
+const DELETE: u8 = 0x7f;
+
+/// What a typed byte asks the driver to do besides echoing.
+#[derive(PartialEq, Eq, Debug)]
+pub enum Event {
+    None,
+    /// A line (or end of file) is ready for readers.
+    LineReady,
+    /// ^C: signal the foreground process group.
+    Interrupt,
+}
+
+#[derive(Clone, Copy)]
+struct Line {
+    bytes: [u8; LINE_MAX + 1],
+    len: usize,
+}
+
+pub struct Discipline {
+    edit: Line,
+    queue: [Line; QUEUE],
+    head: usize,
+    count: usize,
+}
+
+impl Discipline {
+    pub const fn new() -> Discipline {
+        const EMPTY: Line = Line { bytes: [0; LINE_MAX + 1], len: 0 };
+        Discipline { edit: EMPTY, queue: [EMPTY; QUEUE], head: 0, count: 0 }
+    }
+
+    /// Feeds one typed byte; `echo` receives what to show.
+    pub fn input(&mut self, byte: u8, echo: &mut impl FnMut(&[u8])) -> Event {
+        match byte {
+            b'\r' | b'\n' => {
+                echo(b"\r\n");
+                self.edit.bytes[self.edit.len] = b'\n';
+                self.edit.len += 1;
+                self.complete()
+            }
+            CTRL_D => self.complete(),
+            BACKSPACE | DELETE => {
+                if self.edit.len > 0 {
+                    self.edit.len -= 1;
+                    echo(b"\x08 \x08");
+                }
+                Event::None
+            }
+            CTRL_U => {
+                for _ in 0..self.edit.len {
+                    echo(b"\x08 \x08");
+                }
+                self.edit.len = 0;
+                Event::None
+            }
+            CTRL_C => {
+                echo(b"^C\r\n");
+                self.edit.len = 0;
+                Event::Interrupt
+            }
+            b'\t' | 0x20..=0x7e => {
+                if self.edit.len < LINE_MAX {
+                    self.edit.bytes[self.edit.len] = byte;
+                    self.edit.len += 1;
+                    echo(&[byte]);
+                }
+                Event::None
+            }
+            _ => Event::None,
+        }
+    }
+
+    /// Queues the line being edited (an empty one means end of file).
+    fn complete(&mut self) -> Event {
+        if self.count == QUEUE {
+            // Nobody is reading: drop the oldest line.
+            self.head = (self.head + 1) % QUEUE;
+            self.count -= 1;
+        }
+        self.queue[(self.head + self.count) % QUEUE] = self.edit;
+        self.count += 1;
+        self.edit.len = 0;
+        Event::LineReady
+    }
+
+    /// The oldest completed line (empty: end of file), if any.
+    pub fn peek(&self) -> Option<&[u8]> {
+        (self.count > 0).then(|| {
+            let line = &self.queue[self.head];
+            &line.bytes[..line.len]
+        })
+    }
+
+    /// Drops the oldest completed line.
+    pub fn pop(&mut self) {
+        if self.count > 0 {
+            self.head = (self.head + 1) % QUEUE;
+            self.count -= 1;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! false: does nothing, unsuccessfully.
+#![no_std]
+#![no_main]
+#![forbid(unsafe_code)]
+
+molt_rt::entry!(main);
+
+fn main(_args: &molt_rt::Args) -> i32 {
+    1
+}

@@ -1,0 +1,264 @@
+//! Phases 2-4: pathnames, connectivity, reference counts.
+//!
+//! Phase 2 walks the tree from the root, checking every entry of every
+//! directory ("." and ".." first and right; names well-formed; inode
+//! numbers allocated; no second link to a directory) and counting the
+//! links it finds. Phase 3 reconnects directories the walk did not reach
+//! to lost+found (and walks them). Phase 4 compares each inode's link
+//! count with the links found, reconnecting unreferenced files.
+use std::collections::VecDeque;
+
+use super::{Fsck, Kind};
+use crate::bsd;
+use crate::ondisk::{direct_size, put_direct, Layout, ROOTINO};
+
+const CHUNK: usize = bsd::DIRBLKSIZ as usize;
+
+fn dtype_of(kind: Kind) -> u8 {
+    match kind {
+        Kind::Dir => bsd::DT_DIR as u8,
+        Kind::Link => bsd::DT_LNK as u8,
+        Kind::File => bsd::DT_REG as u8,
+        _ => bsd::DT_UNKNOWN as u8,
+    }
+}
+
+/// A directory block's chunks, and where each block lives.
+fn dir_blocks(f: &Fsck, dir: u32) -> Vec<(i64, i64)> {
+    f.inodes[dir as usize].blocks.clone()
+}
+
+pub(super) fn phase2(f: &mut Fsck) -> Result<(), String> {
+    let root = ROOTINO as usize;
+    f.inodes[root].reached = true;
+    f.inodes[root].parent = ROOTINO as u32;
+    walk(f, ROOTINO as u32)
+}
+
+/// Walks the tree below `top` (already marked reached), checking entries.
+fn walk(f: &mut Fsck, top: u32) -> Result<(), String> {
+    let mut queue = VecDeque::from([top]);
+    while let Some(dir) = queue.pop_front() {
+        check_dir(f, dir, &mut queue)?;
+    }
+    Ok(())
+}
+
+fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), String> {
+    let size = f.inodes[dir as usize].size;
+    let ninodes = f.inodes.len() as u64;
+    let mut offset = 0u64;
+    let (mut seen_dot, mut seen_dotdot) = (false, false);
+    for (frag, bytes) in dir_blocks(f, dir) {
+        let mut data = f.read(f.fs.frag_bytes(frag), bytes as usize)?;
+        let mut dirty = false;
+        for c in 0..data.len() / CHUNK {
+            if offset + (c * CHUNK) as u64 >= size {
+                break;
+            }
+            let chunk = &mut data[c * CHUNK..(c + 1) * CHUNK];
+            let mut off = 0usize;
+            let mut prev: Option<usize> = None;
+            while off < CHUNK {
+                let ino = u32::from_le_bytes(chunk[off..off + 4].try_into().unwrap());
+                let reclen = u16::from_le_bytes(chunk[off + 4..off + 6].try_into().unwrap()) as usize;
+                let dtype = chunk[off + 6];
+                let namlen = chunk[off + 7] as usize;
+                let ok = reclen >= 8 && reclen % 4 == 0 && off + reclen <= CHUNK && reclen >= direct_size(namlen)
+                    && (ino == 0 || (chunk[off + 8..off + 8 + namlen].iter().all(|&b| b != 0 && b != b'/')
+                        && chunk[off + 8 + namlen] == 0));
+                if !ok {
+                    f.problem(format!("directory inode {dir}: corrupted entry at offset {}", offset as usize + c * CHUNK + off));
+                    if f.repair {
+                        match prev {
+                            Some(p) => chunk[p + 4..p + 6].copy_from_slice(&((CHUNK - p) as u16).to_le_bytes()),
+                            None => {
+                                chunk[off..off + 4].copy_from_slice(&0u32.to_le_bytes());
+                                chunk[off + 4..off + 6].copy_from_slice(&((CHUNK - off) as u16).to_le_bytes());
+                            }
+                        }
+                        dirty = true;
+                    }
+                    break;
+                }
+                let name = chunk[off + 8..off + 8 + namlen].to_vec();
+                let pos_first = offset == 0 && c == 0 && off == 0;
+                let is_dot = name == b".";
+                let is_dotdot = name == b"..";
+                let mut remove = false;
+                if ino != 0 {
+                    if u64::from(ino) >= ninodes || (ino as i64) < ROOTINO || f.inodes[ino as usize].kind == Kind::Free {
+                        f.problem(format!("directory inode {dir}: entry {:?} names unallocated inode {ino}", String::from_utf8_lossy(&name)));
+                        remove = true;
+                    } else if is_dot {
+                        seen_dot = true;
+                        if ino != dir || !pos_first {
+                            f.problem(format!("directory inode {dir}: bad '.' entry"));
+                            if f.repair && pos_first {
+                                chunk[off..off + 4].copy_from_slice(&dir.to_le_bytes());
+                                dirty = true;
+                            }
+                        }
+                        f.inodes[dir as usize].links_found += 1;
+                    } else if is_dotdot {
+                        seen_dotdot = true;
+                        let parent = f.inodes[dir as usize].parent;
+                        if ino != parent {
+                            f.problem(format!("directory inode {dir}: '..' is {ino}, should be {parent}"));
+                            if f.repair {
+                                chunk[off..off + 4].copy_from_slice(&parent.to_le_bytes());
+                                dirty = true;
+                            }
+                        }
+                        f.inodes[parent as usize].links_found += 1;
+                    } else {
+                        let kind = f.inodes[ino as usize].kind;
+                        if kind == Kind::Dir {
+                            if f.inodes[ino as usize].reached {
+                                f.problem(format!("directory inode {dir}: second link to directory {ino}"));
+                                remove = true;
+                            } else {
+                                f.inodes[ino as usize].reached = true;
+                                f.inodes[ino as usize].parent = dir;
+                                queue.push_back(ino);
+                            }
+                        }
+                        if !remove {
+                            f.inodes[ino as usize].links_found += 1;
+                            if dtype != dtype_of(kind) && dtype_of(kind) != bsd::DT_UNKNOWN as u8 {
+                                f.problem(format!("directory inode {dir}: entry {:?} has type {dtype}, should be {}",
+                                    String::from_utf8_lossy(&name), dtype_of(kind)));
+                                if f.repair {
+                                    chunk[off + 6] = dtype_of(kind);
+                                    dirty = true;
+                                }
+                            }
+                            if dir == ROOTINO as u32 && name == b"lost+found" && kind == Kind::Dir {
+                                f.lost_found = Some(ino);
+                            }
+                        }
+                    }
+                    if remove && f.repair {
+                        chunk[off..off + 4].copy_from_slice(&0u32.to_le_bytes());
+                        dirty = true;
+                    }
+                }
+                prev = Some(off);
+                off += reclen;
+            }
+        }
+        if dirty {
+            f.write(f.fs.frag_bytes(frag), &data)?;
+        }
+        offset += bytes as u64;
+    }
+    if !seen_dot || !seen_dotdot {
+        f.problem(format!("directory inode {dir}: missing '.' or '..'"));
+        if !seen_dot {
+            f.inodes[dir as usize].links_found += 1;
+        }
+        if !seen_dotdot {
+            let parent = f.inodes[dir as usize].parent;
+            f.inodes[parent as usize].links_found += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Adds an entry to directory `dir` in the slack of an existing entry.
+fn add_entry(f: &mut Fsck, dir: u32, name: &[u8], ino: u32, dtype: u8) -> Result<bool, String> {
+    let need = direct_size(name.len());
+    for (frag, bytes) in dir_blocks(f, dir) {
+        let mut data = f.read(f.fs.frag_bytes(frag), bytes as usize)?;
+        for c in 0..data.len() / CHUNK {
+            let chunk = &mut data[c * CHUNK..(c + 1) * CHUNK];
+            let mut off = 0;
+            while off < CHUNK {
+                let eino = u32::from_le_bytes(chunk[off..off + 4].try_into().unwrap());
+                let reclen = u16::from_le_bytes(chunk[off + 4..off + 6].try_into().unwrap()) as usize;
+                if reclen < 8 || off + reclen > CHUNK {
+                    break;
+                }
+                let used = if eino == 0 { 0 } else { direct_size(chunk[off + 7] as usize) };
+                if reclen - used >= need {
+                    let mut entry = Vec::new();
+                    put_direct(&mut entry, ino, dtype, name, reclen - used);
+                    if used > 0 {
+                        chunk[off + 4..off + 6].copy_from_slice(&(used as u16).to_le_bytes());
+                    }
+                    chunk[off + used..off + reclen].copy_from_slice(&entry);
+                    f.write(f.fs.frag_bytes(frag), &data)?;
+                    return Ok(true);
+                }
+                off += reclen;
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Reconnects `ino` to lost+found; false if there is no room or no lost+found.
+fn reconnect(f: &mut Fsck, ino: u32) -> Result<bool, String> {
+    let Some(lf) = f.lost_found else { return Ok(false) };
+    if !f.repair {
+        return Ok(false);
+    }
+    let name = format!("#{ino}");
+    let kind = f.inodes[ino as usize].kind;
+    if !add_entry(f, lf, name.as_bytes(), ino, dtype_of(kind))? {
+        return Ok(false);
+    }
+    f.inodes[ino as usize].links_found += 1;
+    Ok(true)
+}
+
+pub(super) fn phase3(f: &mut Fsck) -> Result<(), String> {
+    for ino in ROOTINO as usize + 1..f.inodes.len() {
+        if f.inodes[ino].kind != Kind::Dir || f.inodes[ino].reached {
+            continue;
+        }
+        f.problem(format!("directory inode {ino} is not connected"));
+        if reconnect(f, ino as u32)? {
+            let lf = f.lost_found.unwrap_or(ROOTINO as u32);
+            f.inodes[ino].reached = true;
+            f.inodes[ino].parent = lf;
+            walk(f, ino as u32)?;
+        } else {
+            // Count it as reached so its children are checked too.
+            f.inodes[ino].reached = true;
+            f.inodes[ino].parent = ino as u32;
+            walk(f, ino as u32)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn phase4(f: &mut Fsck) -> Result<(), String> {
+    for ino in ROOTINO as usize..f.inodes.len() {
+        if f.inodes[ino].kind == Kind::Free {
+            continue;
+        }
+        if f.inodes[ino].links_found == 0 {
+            f.problem(format!("inode {ino} is not referenced"));
+            if f.inodes[ino].size == 0 && f.inodes[ino].blocks.is_empty() {
+                if f.repair {
+                    f.write_inode(ino as i64, &bsd::dinode::default())?;
+                    f.inodes[ino].kind = Kind::Free;
+                    f.report.files = f.report.files.saturating_sub(1);
+                }
+                continue;
+            }
+            reconnect(f, ino as u32)?;
+        }
+        let found = f.inodes[ino].links_found;
+        if i64::from(f.inodes[ino].nlink) != i64::from(found) {
+            f.problem(format!("inode {ino}: link count {} should be {found}", f.inodes[ino].nlink));
+            if f.repair {
+                let mut d = f.read_inode(ino as i64)?;
+                d.di_nlink = found as i16;
+                f.write_inode(ino as i64, &d)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Build-script helper for every crate that compiles bsd/ C code.
+//!
+//! One place decides how BSD C is compiled and how its symbols meet the
+//! Rust side, so the vfs and net subsystems (and later the server and kernel
+//! placements) cannot drift apart:
+//!
+//! * [`bsd_cc`] returns a `cc::Build` with the freestanding flags
+//!   (`-ffreestanding -nostdinc -fno-builtin`, include path `bsd/sys`,
+//!   `-D_KERNEL`, warnings as errors) and no libc in sight.
+//! * [`compile_prefixed`] compiles the sources into a static archive and
+//!   renames every symbol in it to `bsd_<name>` (what rump does with
+//!   `rumpns_`), so BSD names such as `malloc`, `printf`, `time` or `bcopy`
+//!   never collide with the host C library of a hosted process.
+//! * [`bindgen_builder`] returns a `bindgen::Builder` that sees the same
+//!   headers with the same defines, and whose extern items link to the
+//!   prefixed names.
+//! * [`subsystem_bindings`] generates a subsystem crate's own bindings,
+//!   leaving out every item that the common headers already define (those
+//!   come from `molt_shims::bsd`).
+#![forbid(unsafe_code)]
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The prefix given to every symbol of compiled bsd/ code.
+pub const SYMBOL_PREFIX: &str = "bsd_";
+
+/// The repository's `bsd/sys` directory (the C include root).
+pub fn bsd_sys_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bsd/sys").canonicalize().expect("bsd/sys exists")
+}
+
+/// The flags every bsd/ translation unit is compiled with.
+pub fn cflags() -> Vec<String> {
+    let sys = bsd_sys_dir();
+    vec![
+        "-std=gnu11".into(),
+        "-ffreestanding".into(),
+        "-nostdinc".into(),
+        "-fno-builtin".into(),
+        "-fno-stack-protector".into(),
+        "-fno-strict-aliasing".into(),
+        "-fno-common".into(),
+        "-fPIC".into(),
+        "-D_KERNEL".into(),
+        "-DMOLT_HOSTED".into(),
+        format!("-I{}", sys.display()),
+    ]
+}
+
+/// A `cc::Build` configured for freestanding bsd/ C code.
+pub fn bsd_cc() -> cc::Build {
+    let mut b = cc::Build::new();
+    b.compiler("cc");
+    for f in cflags() {
+        b.flag(&f);
+    }
+    b.warnings(true).extra_warnings(true).warnings_into_errors(true);
+    b.flag("-Wno-unused-parameter");
+    b.flag("-Wno-sign-compare");
+    b.flag("-Wno-missing-field-initializers");
+    b
+}
+
+/// Compiles `sources` into `lib<name>.a`, prefixes every symbol with
+/// [`SYMBOL_PREFIX`], and tells cargo to link it (bundled into the rlib).
+pub fn compile_prefixed(mut build: cc::Build, name: &str, sources: &[PathBuf]) {
+    for s in sources {
+        println!("cargo:rerun-if-changed={}", s.display());
+        build.file(s);
+    }
+    build.cargo_metadata(false);
+    build.compile(name);
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let archive = out.join(format!("lib{name}.a"));
+    let status = Command::new("objcopy")
+        .arg(format!("--prefix-symbols={SYMBOL_PREFIX}"))
+        .arg(&archive)
+        .status()
+        .expect("objcopy runs");
+    assert!(status.success(), "objcopy --prefix-symbols failed on {}", archive.display());
+    println!("cargo:rustc-link-search=native={}", out.display());
+    println!("cargo:rustc-link-lib=static={name}");
+    println!("cargo:rerun-if-changed={}", bsd_sys_dir().join("sys").display());
+}
+
+/// Every `.c` file directly inside `dir` (sorted).
+pub fn c_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[derive(Debug)]
+struct PrefixedLinkNames;
+
+impl bindgen::callbacks::ParseCallbacks for PrefixedLinkNames {
+    fn generated_link_name_override(&self, item: bindgen::callbacks::ItemInfo<'_>) -> Option<String> {
+        Some(format!("{SYMBOL_PREFIX}{}", item.name))
+    }
+}
+
+/// Tells bindgen that the common types a subsystem's bindings leave out
+/// (they come from `molt_shims::bsd`) are plain C data: Copy, Debug and
+/// Default, so the subsystem's structs that contain them derive the same.
+#[derive(Debug)]
+struct CommonTypesArePlainData;
+
+impl bindgen::callbacks::ParseCallbacks for CommonTypesArePlainData {
+    fn blocklisted_type_implements_trait(
+        &self,
+        _name: &str,
+        derive: bindgen::callbacks::DeriveTrait,
+    ) -> Option<bindgen::callbacks::ImplementsTrait> {
+        use bindgen::callbacks::{DeriveTrait, ImplementsTrait};
+        match derive {
+            DeriveTrait::Copy | DeriveTrait::Debug | DeriveTrait::Default => Some(ImplementsTrait::Yes),
+            _ => Some(ImplementsTrait::No),
+        }
+    }
+}
+
+/// A `bindgen::Builder` for bsd/ headers: same flags as the C build, link
+/// names prefixed, `core` types only, and layout tests left out (the C
+/// compiler is the authority on layout).
+pub fn bindgen_builder() -> bindgen::Builder {
+    let mut b = bindgen::Builder::default()
+        .use_core()
+        .layout_tests(false)
+        .derive_default(true)
+        .generate_comments(false)
+        .prepend_enum_name(false)
+        .wrap_unsafe_ops(true)
+        .parse_callbacks(Box::new(PrefixedLinkNames));
+    for f in cflags() {
+        if f.starts_with("-D") || f.starts_with("-I") || f == "-nostdinc" || f == "-ffreestanding" {
+            b = b.clang_arg(f);
+        }
+    }
+    b
+}
+
+/// The headers whose items `molt_shims::bsd` already provides. A subsystem
+/// crate's bindings leave them out and `use molt_shims::bsd::*` instead.
+pub const COMMON_HEADERS: &[&str] = &[
+    "sys/cdefs.h", "sys/types.h", "sys/param.h", "sys/systm.h", "sys/malloc.h", "sys/queue.h",
+    "sys/errno.h", "sys/time.h", "sys/kernel.h", "sys/proc.h", "sys/ucred.h", "sys/uio.h",
+    "sys/callout.h", "sys/stdarg.h", "sys/libkern.h", "sys/molt_shims.h", "sys/syslog.h",
+];
+
+/// Generates `OUT_DIR/<out_name>` with the Rust view of `header` (a file that
+/// includes the subsystem's headers), without the items of [`COMMON_HEADERS`].
+pub fn subsystem_bindings(header: &Path, out_name: &str, configure: impl FnOnce(bindgen::Builder) -> bindgen::Builder) {
+    let sys = bsd_sys_dir();
+    let mut b = bindgen_builder().header(header.display().to_string());
+    for h in COMMON_HEADERS {
+        let path = sys.join(h).display().to_string();
+        b = b.blocklist_file(regex_escape(&path));
+    }
+    b = b.raw_line("#[allow(unused_imports)] use molt_shims::bsd::*;").parse_callbacks(Box::new(CommonTypesArePlainData));
+    let b = configure(b);
+    write_bindings(b.generate().expect("bindgen runs"), out_name);
+    println!("cargo:rerun-if-changed={}", header.display());
+}
+
+/// Writes bindings to `OUT_DIR/<out_name>`, giving extern statics their
+/// prefixed link names (bindgen's link-name callback covers functions only).
+pub fn write_bindings(bindings: bindgen::Bindings, out_name: &str) {
+    let mut text = String::new();
+    for line in bindings.to_string().lines() {
+        let t = line.trim_start();
+        let rest = t.strip_prefix("pub static mut ").or_else(|| t.strip_prefix("pub static "));
+        if let Some(name) = rest.and_then(|r| r.split(':').next()) {
+            let indent = &line[..line.len() - t.len()];
+            text.push_str(&format!("{indent}#[link_name = \"{SYMBOL_PREFIX}{name}\"]\n"));
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join(out_name);
+    std::fs::write(&out, text).expect("bindings written");
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut r = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            r.push('\\');
+        }
+        r.push(c);
+    }
+    r
+}
