@@ -19,6 +19,12 @@
 //! missing intermediate tables before linking any of them, and a fork that
 //! runs out of frames destroys its partial child.
 //!
+//! Translation remembers the last user page it found (one entry, like a
+//! tiny TLB): the kernel reaches the same IPC buffers again and again.
+//! Only `unmap` and `clear` can invalidate it, and both forget it. The
+//! flags it reports are those of the last walk, without ACCESSED or DIRTY
+//! bits the CPU may have set since.
+//!
 //! Hardware duties stay with the caller: this module neither flushes the TLB
 //! nor loads CR3. Mapping a page that was not present needs no flush;
 //! after [`UserPageTable::unmap`] or [`UserPageTable::clear`] of the active
@@ -35,6 +41,7 @@ mod range;
 pub use range::{user_flags, DEVICE_FLAGS};
 
 use crate::usercopy::{USER_BASE, USER_END};
+use core::cell::Cell;
 use molt_abi::Error;
 pub use x86_64::structures::paging::PageTableFlags;
 
@@ -98,7 +105,16 @@ fn user_entries(level: u32) -> u64 {
 #[derive(Debug, PartialEq, Eq)]
 pub struct UserPageTable {
     root: u64,
+    /// The last user page translated and its leaf entry ([`NO_PAGE`] if
+    /// none): the kernel reaches the same IPC buffers again and again.
+    /// Every change to a leaf goes through `&mut self`; `unmap` and
+    /// `clear` forget the entry, and `map` only fills empty slots, which
+    /// are never cached.
+    last: Cell<(u64, u64)>,
 }
+
+/// No page: page addresses are aligned, so they never equal it.
+const NO_PAGE: u64 = u64::MAX;
 
 impl UserPageTable {
     /// A table with an empty user half and the kernel half copied from the
@@ -109,7 +125,10 @@ impl UserPageTable {
             let e = mem.read_u64(entry_addr(kernel_root, i));
             mem.write_u64(entry_addr(root, i), e);
         }
-        Ok(UserPageTable { root })
+        Ok(UserPageTable {
+            root,
+            last: Cell::new((NO_PAGE, 0)),
+        })
     }
 
     /// Physical address of the PML4 (the value for CR3).
@@ -133,10 +152,18 @@ impl UserPageTable {
     /// access: four loads and the present checks).
     #[inline(always)]
     fn translate_user<M: PhysMem>(&self, mem: &M, va: u64) -> Option<(u64, PageTableFlags)> {
-        let e = mem.read_u64(self.leaf_entry(mem, va)?);
-        if e & USER_LEAF != USER_LEAF {
-            return None;
-        }
+        let page = va & !PAGE_MASK;
+        let (cached_page, cached_entry) = self.last.get();
+        let e = if cached_page == page {
+            cached_entry
+        } else {
+            let e = mem.read_u64(self.leaf_entry(mem, va)?);
+            if e & USER_LEAF != USER_LEAF {
+                return None;
+            }
+            self.last.set((page, e));
+            e
+        };
         Some((
             (e & ADDR_MASK) | (va & PAGE_MASK),
             PageTableFlags::from_bits_truncate(e),
@@ -238,6 +265,7 @@ impl UserPageTable {
             return None;
         }
         mem.write_u64(leaf, 0);
+        self.last.set((NO_PAGE, 0));
         Some((e & ADDR_MASK, PageTableFlags::from_bits_truncate(e)))
     }
 
@@ -283,6 +311,7 @@ impl UserPageTable {
     /// [`DEVICE`] pages) and every user table. The PML4 stays, empty in
     /// its user half. The caller flushes the TLB if the space is active.
     pub fn clear<M: PhysMem>(&mut self, mem: &mut M) {
+        self.last.set((NO_PAGE, 0));
         for i in 0..USER_SLOTS {
             let e = mem.read_u64(entry_addr(self.root, i));
             if e & PRESENT != 0 {

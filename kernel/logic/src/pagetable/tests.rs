@@ -196,6 +196,30 @@ fn translate_ignores_supervisor_leaves() {
 }
 
 #[test]
+fn remembered_translation_follows_unmap_and_clear() {
+    let (mut mem, mut pt, baseline) = setup();
+    let (a, b) = (owned_frame(&mut mem, 1), owned_frame(&mut mem, 2));
+    pt.map(&mut mem, 0x5000, a, W).unwrap();
+    assert_eq!(pt.translate(&mem, 0x5008), Some((a + 8, W | P | U)));
+    assert_eq!(pt.translate(&mem, 0x5010), Some((a + 0x10, W | P | U)));
+    assert_eq!(pt.unmap(&mut mem, 0x5000), Some((a, W | P | U)));
+    assert_eq!(pt.translate(&mem, 0x5008), None);
+    pt.map(&mut mem, 0x5000, b, P | U).unwrap();
+    assert_eq!(pt.translate(&mem, 0x5008), Some((b + 8, P | U)));
+    assert_eq!(pt.single_page(&mem, 0x5008, 8, true), Err(Error::FAULT));
+    let child = pt.fork(&mut mem).unwrap();
+    let (copy, _) = child.translate(&mem, 0x5000).unwrap();
+    assert_ne!(copy, b);
+    child.destroy(&mut mem);
+    pt.clear(&mut mem);
+    assert_eq!(pt.translate(&mem, 0x5008), None);
+    assert_eq!(pt.single_page(&mem, 0x5008, 8, false), Err(Error::FAULT));
+    mem.free(a);
+    pt.destroy(&mut mem);
+    assert_eq!(mem.live(), baseline);
+}
+
+#[test]
 fn map_out_of_memory_changes_nothing() {
     // Each case: pages mapped first, the page then mapped under a budget,
     // and the number of tables that page needs.
