@@ -22,7 +22,9 @@
 //! - [`grant`]: per-process memory grants for safecopy;
 //! - [`sched`]: the scheduler policy trait, priority round robin and stride;
 //! - [`ipc`]: the MINIX-style rendezvous state machine;
-//! - [`usercopy`]: checked user address ranges and their page walk.
+//! - [`usercopy`]: checked user address ranges and their page walk;
+//! - [`pagetable`]: x86-64 page tables of user address spaces over a
+//!   [`pagetable::PhysMem`] (the kernel's direct map, or a fake in tests).
 #![cfg_attr(not(any(test, feature = "std")), no_std)]
 #![forbid(unsafe_code)]
 
@@ -32,6 +34,7 @@ pub mod frame;
 pub mod grant;
 pub mod ipc;
 pub mod manifest;
+pub mod pagetable;
 pub mod privilege;
 pub mod sched;
 pub mod usercopy;
