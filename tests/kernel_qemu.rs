@@ -105,6 +105,17 @@ fn drivers_get_dma_memory_and_device_mappings_but_never_ram() {
 }
 
 #[test]
+fn notifications_never_block_and_coalesce() {
+    scenario("notify", "");
+}
+
+#[test]
+fn io_ports_and_irq_lines_need_privileges() {
+    let log = scenario("ports", "");
+    assert!(log.contains("killed by exception 13"), "no #GP report:\n{log}");
+}
+
+#[test]
 fn priority_policy_is_strict() {
     let log = scenario_icount("sched-prio", "sched=prio");
     assert!(log.contains("sched: prio policy"), "policy not selected:\n{log}");

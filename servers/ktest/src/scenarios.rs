@@ -19,6 +19,8 @@ pub const ALL: &[(&str, fn() -> Verdict)] = &[
     ("forkfor", fork_and_exec_for_a_client),
     ("exhaust", exhaust_process_table),
     ("memory", driver_memory),
+    ("notify", notifications_coalesce),
+    ("ports", io_ports_and_irqs_need_privileges),
 ];
 
 /// Manifest index of `ktest-peer` and `ktest-fuzz` (boot/ktest.toml).
@@ -374,5 +376,61 @@ fn driver_memory() -> Verdict {
     };
     check!(version & 0xff == 0x20 || version & 0xff == 0x11, "the IOAPIC version register reads wrong");
     check!(raw(KC_MAP_DEVICE, [0xfec0_0000, 4096, 0xffff_8000_0000_0000, 0, 0]) == Error::FAULT.to_ret(), "map_device into kernel space");
+    Ok(())
+}
+
+/// Notifications never block the sender and coalesce per source.
+fn notifications_coalesce() -> Verdict {
+    let child = fork_child(|parent| {
+        for _ in 0..3 {
+            if ipc::notify(parent).is_err() {
+                return 1;
+            }
+        }
+        0
+    })?;
+    // The child notifies three times and exits while we are not receiving.
+    let (_, status) = kcall::wait(child).map_err(|_| "wait")?;
+    check!(status == 0, "notify blocked or failed");
+    let mut m = Message::default();
+    let from = ipc::try_receive(Endpoint::ANY, &mut m);
+    // The exited child's pending bit is dropped with it: nothing arrives.
+    check!(from == Err(Error::AGAIN), "a dead process's notification was delivered");
+    // A live notifier: three notifications arrive as one.
+    let child = fork_child(|parent| {
+        for _ in 0..3 {
+            if ipc::notify(parent).is_err() {
+                return 1;
+            }
+        }
+        let mut m = Message::default();
+        let _ = ipc::receive(parent, &mut m); // stay alive until released
+        0
+    })?;
+    for _ in 0..100 {
+        ipc::yield_now();
+    }
+    let from = ipc::try_receive(Endpoint::ANY, &mut m).map_err(|_| "no notification")?;
+    check!(from == child && m.mtype == molt_abi::message::IPC_MSG_NOTIFY, "not a notification from the child");
+    check!(ipc::try_receive(Endpoint::ANY, &mut m) == Err(Error::AGAIN), "notifications did not coalesce");
+    ipc::send(child, &Message::default()).map_err(|_| "release")?;
+    let (_, status) = kcall::wait(child).map_err(|_| "wait")?;
+    check!(status == 0, "the notifier failed");
+    Ok(())
+}
+
+/// I/O ports and IRQ lines are refused to a process whose privileges do
+/// not list them (ktest's list none).
+fn io_ports_and_irqs_need_privileges() -> Verdict {
+    let child = fork_child(|_| {
+        let value: u8;
+        // SAFETY: not safe: reads the keyboard controller's port without
+        // the right to, so the TSS I/O bitmap must make it fault.
+        unsafe { core::arch::asm!("in al, 0x60", out("al") value) };
+        i64::from(value)
+    })?;
+    let (_, status) = kcall::wait(child).map_err(|_| "wait")?;
+    check!(status == 0x100 | 13, "a port outside the privileges did not fault with #GP");
+    check!(kcall::raw(molt_abi::kcall::KC_IRQ_ACK as u64, [4, 0, 0, 0, 0]) == Error::PERM.to_ret(), "irq_ack of a line not granted");
     Ok(())
 }
