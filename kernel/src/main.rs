@@ -49,6 +49,7 @@ static BOOT_INFO: Global<pvh::BootInfo> = Global::empty();
 /// Entered from `arch::boot` on the boot stack, with the physical address
 /// of the PVH start info.
 extern "C" fn kmain(start_info_phys: u32) -> ! {
+    // First, while the boot tables still map the entry code's data.
     time::mark_boot();
     let Some(info) = pvh::read(u64::from(start_info_phys)) else {
         kprintln!("molt: not started through PVH; halting");

@@ -11,9 +11,9 @@ pub const TICK_NS: u64 = 1_000_000_000 / TICK_HZ;
 static BOOT_TSC: AtomicU64 = AtomicU64::new(0);
 static TSC_HZ: AtomicU64 = AtomicU64::new(1_000_000_000);
 
-/// Records the TSC at kernel entry (the zero of uptime).
+/// Records the TSC of the first kernel instruction (the zero of uptime).
 pub fn mark_boot() {
-    BOOT_TSC.store(crate::arch::rdtsc(), Ordering::Relaxed);
+    BOOT_TSC.store(crate::arch::boot::entry_tsc(), Ordering::Relaxed);
 }
 
 /// TSC cycles since kernel entry.

@@ -33,6 +33,9 @@ boot_pdpt_high: .skip 4096
 boot_pd:        .skip 4096 * 4
 
     .section .boot.data, "aw"
+    .balign 8
+    .global boot_entry_tsc
+boot_entry_tsc: .quad 0
     .balign 16
 boot_gdt:
     .quad 0
@@ -49,6 +52,9 @@ boot_gdtr:
 pvh_start32:
     cli
     mov esi, ebx
+    rdtsc
+    mov [boot_entry_tsc], eax
+    mov [boot_entry_tsc + 4], edx
 
     /* Four page directories of 2 MiB pages cover 0..4 GiB; the last GiB
        holds the APIC windows, so it is mapped uncached. */
@@ -140,6 +146,19 @@ boot_higher_half:
     stack_size = const BOOT_STACK_SIZE,
     kmain = sym crate::kmain,
 );
+
+extern "C" {
+    /// The TSC at the first kernel instruction, stored by `pvh_start32`.
+    static boot_entry_tsc: u64;
+}
+
+/// The TSC at the first kernel instruction. Only valid before
+/// `mem::paging::init`, which unmaps the identity-mapped `.boot` sections.
+pub fn entry_tsc() -> u64 {
+    // SAFETY: written once by the entry code before any Rust runs; read
+    // while the boot page tables still map it (see the function doc).
+    unsafe { core::ptr::read_volatile(core::ptr::addr_of!(boot_entry_tsc)) }
+}
 
 #[repr(C, align(16))]
 pub struct BootStack(pub [u8; BOOT_STACK_SIZE]);
