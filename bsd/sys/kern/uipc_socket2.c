@@ -17,6 +17,7 @@
 #include <sys/protosw.h>
 #include <sys/socket.h>
 #include <sys/socketvar.h>
+#include <net/if.h>
 
 u_long sb_max = SB_MAX;		/* patchable */
 
@@ -177,10 +178,18 @@ socantrcvmore(struct socket *so)
 	sorwakeup(so);
 }
 
-/* Wait for data to arrive at/drain from a socket buffer. */
+/*
+ * Wait for data to arrive at/drain from a socket buffer.  Protocol input
+ * that is already queued (lo0 queues it) runs first, instead of the
+ * sleep: it may be what the caller is waiting for, and callers re-check.
+ */
 int
 sbwait(struct sockbuf *sb)
 {
+	if (netisr) {
+		netisr_run();
+		return 0;
+	}
 	sb->sb_flags |= SB_WAIT;
 	return tsleep((caddr_t)&sb->sb_cc,
 	    (sb->sb_flags & SB_NOINTR) ? PSOCK : PSOCK | PCATCH, "netio",

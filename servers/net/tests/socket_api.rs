@@ -178,3 +178,40 @@ fn nagle_and_delayed_ack() {
         }
     }
 }
+
+/// Blocking calls sleep (tsleep, releasing the giant lock) until another
+/// thread's call makes the socket ready.
+#[test]
+fn blocking_accept_and_recv_wait_for_the_peer() {
+    // run it on a thread so that a hang fails the test instead of the run
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        blocking_exchange();
+        let _ = tx.send(());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(30)).expect("blocking calls completed");
+}
+
+fn blocking_exchange() {
+    stack::init();
+    let l = Socket::new(Kind::Stream, false).unwrap();
+    l.bind(lo(7500)).unwrap();
+    l.listen(4).unwrap();
+    let server = std::thread::spawn(move || {
+        let (s, _) = l.accept().unwrap(); // sleeps until the connection is made
+        let mut buf = [0u8; 64];
+        let n = s.recv(&mut buf).unwrap(); // sleeps until data comes
+        assert_eq!(s.send(&buf[..n]), Ok(n));
+        assert_eq!(s.recv(&mut buf), Ok(0)); // sleeps until the FIN
+    });
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let c = Socket::new(Kind::Stream, false).unwrap();
+    c.connect(lo(7500)).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert_eq!(c.send(b"blocking"), Ok(8));
+    let mut buf = [0u8; 64];
+    assert_eq!(c.recv(&mut buf), Ok(8));
+    assert_eq!(&buf[..8], b"blocking");
+    c.shutdown(1).unwrap();
+    server.join().unwrap();
+}
