@@ -415,7 +415,7 @@ sbcompress(struct sockbuf *sb, struct mbuf *m, struct mbuf *n)
 		if (n)
 			n->m_flags |= eor;
 		else
-			printf("semi-panic: sbcompress\n");
+			printf("sbcompress: end of record but no mbuf to mark\n");
 	}
 }
 

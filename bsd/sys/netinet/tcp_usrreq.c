@@ -294,9 +294,10 @@ tcp_attach(struct socket *so)
 	inp = sotoinpcb(so);
 	tp = tcp_newtcpcb(inp);
 	if (tp == NULL) {
-		int nofd = so->so_state & SS_NOFDREF;	/* XXX */
+		/* undo the PCB, but leave freeing the socket to the caller */
+		int nofd = so->so_state & SS_NOFDREF;
 
-		so->so_state &= ~SS_NOFDREF;	/* don't free the socket yet */
+		so->so_state &= ~SS_NOFDREF;
 		in_pcbdetach(inp);
 		so->so_state |= nofd;
 		return ENOBUFS;
