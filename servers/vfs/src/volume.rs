@@ -80,6 +80,7 @@ pub struct MountOptions {
 
 /// A mounted FFS image.
 pub struct Volume {
+    image: std::path::PathBuf,
     unit: c_int,
     mp: *mut bsd::mount,
     root: *mut bsd::vnode,
@@ -88,6 +89,14 @@ pub struct Volume {
 }
 
 static VFS_INIT: Once = Once::new();
+
+/// Images mounted in this process (canonical paths): mounting one twice
+/// would give two unsynchronised caches of the same disk.
+static MOUNTED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn mounted() -> std::sync::MutexGuard<'static, Vec<std::path::PathBuf>> {
+    MOUNTED.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Starts the VFS (once per process).
 pub fn vfs_init() {
@@ -109,8 +118,12 @@ impl Volume {
     /// Mounts the FFS in the image file at `image`.
     pub fn mount(image: &Path, opts: MountOptions) -> Result<Volume, Errno> {
         vfs_init();
-        let path = image.to_str().ok_or(Errno::EINVAL)?;
-        let unit = molt_shims::blkdev::attach(path, opts.read_only).map_err(Errno)?;
+        let canonical = image.canonicalize().map_err(|e| Errno::from_io(&e))?;
+        let path = canonical.to_str().ok_or(Errno::EINVAL)?.to_string();
+        if mounted().contains(&canonical) {
+            return Err(Errno(16)); // EBUSY
+        }
+        let unit = molt_shims::blkdev::attach(&path, opts.read_only).map_err(Errno)?;
         let flags = if opts.read_only { bsd::MNT_RDONLY as c_int } else { 0 };
         let mut mp = core::ptr::null_mut();
         let mut root = core::ptr::null_mut();
@@ -123,7 +136,8 @@ impl Volume {
             molt_shims::blkdev::detach(unit);
             return Err(Errno(e));
         }
-        Ok(Volume { unit, mp, root, mounted: true, _not_send: PhantomData })
+        mounted().push(canonical.clone());
+        Ok(Volume { image: canonical, unit, mp, root, mounted: true, _not_send: PhantomData })
     }
 
     /// Writes everything and unmounts; the image is clean afterwards.
@@ -152,6 +166,7 @@ impl Volume {
         if e == 0 {
             self.mounted = false;
             molt_shims::blkdev::detach(self.unit);
+            mounted().retain(|p| p != &self.image);
         }
         check(e)
     }
