@@ -269,12 +269,7 @@ pub fn newfs(image: &Path, size: u64, opts: &NewfsOptions) -> Result<(), String>
     let fs: bsd::fs = *sb.view::<bsd::fs>(0);
 
     // The summaries, the superblock and its copies.
-    let mut cs_bytes = Vec::new();
-    for cs in &csums {
-        for v in [cs.cs_ndir, cs.cs_nbfree, cs.cs_nifree, cs.cs_nffree] {
-            cs_bytes.extend_from_slice(&v.to_le_bytes());
-        }
-    }
+    let cs_bytes = crate::ondisk::csum_bytes(&csums);
     w.write(fs.frag_bytes(i64::from(fs.fs_csaddr)), &cs_bytes)?;
     let sbbytes = &sb.bytes()[..fs.fs_sbsize as usize];
     w.write(crate::ondisk::SBOFF, sbbytes)?;

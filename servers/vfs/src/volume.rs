@@ -15,6 +15,7 @@ use std::sync::Once;
 
 use crate::bsd;
 use crate::errno::{check, Errno};
+use crate::ondisk::{direct_header, D_NAME};
 
 /// A descriptor of an open file of a volume.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -460,16 +461,13 @@ fn parse_dirents(bytes: &[u8], out: &mut Vec<DirEntry>) {
     const CHUNK: usize = bsd::DIRBLKSIZ as usize;
     for chunk in bytes.chunks(CHUNK) {
         let mut off = 0;
-        while off + 8 <= chunk.len() {
-            let ino = u32::from_le_bytes(chunk[off..off + 4].try_into().unwrap());
-            let reclen = u16::from_le_bytes(chunk[off + 4..off + 6].try_into().unwrap()) as usize;
-            let kind = chunk[off + 6];
-            let namlen = chunk[off + 7] as usize;
-            if reclen < 8 || !reclen.is_multiple_of(4) || off + reclen > chunk.len() || 8 + namlen + 1 > reclen {
+        while off + D_NAME <= chunk.len() {
+            let (ino, reclen, kind, namlen) = direct_header(chunk, off);
+            if reclen < D_NAME || reclen % 4 != 0 || off + reclen > chunk.len() || D_NAME + namlen + 1 > reclen {
                 break;
             }
             if ino != 0 {
-                out.push(DirEntry { ino, kind, name: chunk[off + 8..off + 8 + namlen].to_vec() });
+                out.push(DirEntry { ino, kind, name: chunk[off + D_NAME..off + D_NAME + namlen].to_vec() });
             }
             off += reclen;
         }
