@@ -149,7 +149,7 @@ impl Layout for bsd::fs {
 /// The on-disk summary array (`struct csum` per cylinder group).
 pub fn csum_bytes(sums: &[bsd::csum]) -> Vec<u8> {
     let size = core::mem::size_of::<bsd::csum>();
-    let mut b = Buf::zeroed(sums.len() * size);
+    let mut b = Buf::zeroed(core::mem::size_of_val(sums));
     for (i, s) in sums.iter().enumerate() {
         *b.view_mut::<bsd::csum>(i * size) = *s;
     }
