@@ -1,5 +1,6 @@
 //! Callouts and tsleep timeouts under the virtual clock: nothing fires
 //! until the test moves time, and then everything fires at its tick.
+#![allow(clippy::manual_dangling_ptr)] // small integers as callout arguments
 use core::ffi::{c_int, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

@@ -496,10 +496,13 @@ fn stamp(t: SystemTime) -> (i64, i64) {
 pub struct FuseMount {
     session: Option<fuser::BackgroundSession>,
     jobs: Sender<Job>,
-    worker: Option<JoinHandle<Result<(), Errno>>>,
+    worker: Option<Worker>,
 }
 
-fn start_worker(image: &Path) -> Result<(Sender<Job>, JoinHandle<Result<(), Errno>>), String> {
+/// The volume thread: it unmounts the volume when the job channel closes.
+type Worker = JoinHandle<Result<(), Errno>>;
+
+fn start_worker(image: &Path) -> Result<(Sender<Job>, Worker), String> {
     let (tx, rx) = channel::<Job>();
     let (ready_tx, ready_rx) = channel();
     let image_path = image.to_path_buf();
@@ -545,7 +548,7 @@ fn config() -> Config {
 pub fn serve(image: &Path, dir: &Path) -> Result<(), String> {
     let (tx, worker) = start_worker(image)?;
     let fs = MoltFs { jobs: Mutex::new(tx) };
-    let served = fuser::mount(fs, dir, &config()).map_err(|e| format!("{}: {e}", dir.display()));
+    let served = fuser::mount(fs, dir, &config()).map_err(|e| format!("{}: {}", dir.display(), Errno::from_io(&e)));
     let unmounted = worker.join().map_err(|_| "the volume thread panicked".to_string())?;
     served?;
     unmounted.map_err(|e| format!("{}: {e}", image.display()))
@@ -561,7 +564,7 @@ impl FuseMount {
             Err(e) => {
                 drop(tx);
                 let _ = worker.join();
-                Err(format!("{}: {e}", dir.display()))
+                Err(format!("{}: {}", dir.display(), Errno::from_io(&e)))
             }
         }
     }

@@ -28,3 +28,9 @@ pub mod fsck;
 pub mod cli;
 pub mod fuse;
 pub mod hosttree;
+pub mod bench;
+
+/// Entry point of `molt bench fs` (dispatched by the root binary).
+pub fn bench_main(args: Vec<String>) -> i32 {
+    bench::main(args)
+}

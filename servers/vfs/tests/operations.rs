@@ -3,7 +3,7 @@
 //! fsck, and mounted again to see that the contents survived.
 mod common;
 use common::*;
-use molt_vfs::{bsd, Errno};
+use molt_vfs::{bsd, Errno, MountOptions, Volume};
 
 #[test]
 fn create_read_write_truncate() {
@@ -41,6 +41,7 @@ fn create_read_write_truncate() {
     assert_eq!(v.open("nope", bsd::O_RDONLY, 0), Err(Errno::ENOENT));
     assert_eq!(v.open("small", bsd::O_CREAT | bsd::O_EXCL | bsd::O_RDWR, 0o644), Err(Errno::EEXIST));
     assert_eq!(v.open("small/x", bsd::O_RDONLY, 0), Err(Errno::ENOTDIR));
+    assert_eq!(Volume::mount(&img, MountOptions::default()).err(), Some(Errno(16)), "EBUSY: already mounted");
     let v = remount(v, &img);
     assert_eq!(&v.read_file("f").unwrap()[..3000], &want[..3000]);
     assert_eq!(v.stat("f").unwrap().size, 50_000);
@@ -275,5 +276,43 @@ fn enospc_then_normal_use_after_deletes() {
     v.write_file("after", &chunk, 0o644).unwrap();
     assert_eq!(v.read_file("after").unwrap(), chunk);
     v.unmount().unwrap();
+    assert_fsck_clean(&img);
+}
+
+#[test]
+fn allocation_follows_ffs_policies() {
+    use molt_vfs::ondisk::{Buf, Layout};
+    use std::os::unix::fs::FileExt;
+    let s = Scratch::new("policy");
+    let (img, v) = new_volume(&s, 128 << 20);
+    for i in 0..4 {
+        v.mkdir(format!("d{i}"), 0o755).unwrap();
+        v.write_file(format!("d{i}/f"), &pattern(50_000, i), 0o644).unwrap();
+    }
+    let inos: Vec<u32> = (0..4).map(|i| v.stat(format!("d{i}")).unwrap().ino).collect();
+    let files: Vec<u32> = (0..4).map(|i| v.stat(format!("d{i}/f")).unwrap().ino).collect();
+    v.unmount().unwrap();
+    let f = std::fs::File::open(&img).unwrap();
+    let mut raw = vec![0u8; 8192];
+    f.read_exact_at(&mut raw, 8192).unwrap();
+    let fs: bsd::fs = *Buf::from_bytes(&raw).view(0);
+    assert_eq!(fs.fs_ncg, 4);
+    // New directories go to the group with the fewest directories: group 0
+    // holds / and lost+found, so d0..d2 take groups 1..3, and d3 the first
+    // of those (one directory each) again.
+    let groups: Vec<i64> = inos.iter().map(|&i| fs.ino_to_cg(i64::from(i))).collect();
+    assert_eq!(groups, [1, 2, 3, 1], "directories rotate across groups: {inos:?}");
+    // ...and a file's inode and first block go near its directory.
+    for (d, fi) in inos.iter().zip(&files) {
+        assert_eq!(fs.ino_to_cg(i64::from(*d)), fs.ino_to_cg(i64::from(*fi)));
+        let mut raw = vec![0u8; 128];
+        f.read_exact_at(&mut raw, fs.ino_offset(i64::from(*fi))).unwrap();
+        let di: bsd::dinode = *Buf::from_bytes(&raw).view(0);
+        assert_eq!(fs.dtog(i64::from(di.di_db[0])), fs.ino_to_cg(i64::from(*fi)), "first block in the inode's group");
+        // Later blocks follow, in the same group, in increasing order.
+        for w in di.di_db[..6].windows(2) {
+            assert!(w[1] > w[0] && fs.dtog(i64::from(w[1])) == fs.dtog(i64::from(w[0])), "{:?}", di.di_db);
+        }
+    }
     assert_fsck_clean(&img);
 }

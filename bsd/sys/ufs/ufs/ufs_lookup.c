@@ -75,7 +75,7 @@ ufs_lookup(void *v)
 	struct vnode *tdp;
 	char *dirbuf = NULL;
 	doff_t offset, prevoff = 0, entryoffsetinblock = 0, enduseful = 0;
-	doff_t slotoffset = -1, slotsize = 0;
+	doff_t slotoffset = -1, slotsize = 0, start, endsearch;
 	int flags = cnp->cn_flags, nameiop = cnp->cn_nameiop;
 	int lockparent = flags & LOCKPARENT, wantparent = flags & (LOCKPARENT | WANTPARENT);
 	int slotneeded, error, found = 0;
@@ -91,7 +91,26 @@ ufs_lookup(void *v)
 	slotneeded = (nameiop == CREATE || nameiop == RENAME) && (flags & ISLASTCN) ?
 	    DIRECTSIZ(cnp->cn_namelen) : 0;
 
-	for (offset = 0; offset < (doff_t)dp->i_size; ) {
+	/*
+	 * A plain lookup starts where the last one in this directory ended
+	 * (i_diroff) and wraps around: a program that walks a directory in
+	 * order finds each name at once. Creation and removal scan it all.
+	 */
+	start = 0;
+	if (nameiop == LOOKUP && dp->i_diroff > 0 && dp->i_diroff < (doff_t)dp->i_size)
+		start = dp->i_diroff & ~(DIRBLKSIZ - 1);
+	endsearch = dp->i_size;
+	for (offset = start; ; ) {
+		if (offset >= endsearch) {
+			if (start == 0 || endsearch == start)
+				break;
+			endsearch = start;	/* the second pass, from the top */
+			offset = 0;
+			if (bp != NULL)
+				brelse(bp);
+			bp = NULL;
+			continue;
+		}
 		if (blkoff(fs, offset) == 0 || bp == NULL) {
 			if (bp != NULL)
 				brelse(bp);
@@ -101,9 +120,9 @@ ufs_lookup(void *v)
 					brelse(bp);
 				return (error);
 			}
+			dirbuf = bp->b_data;	/* the start of the block */
 			entryoffsetinblock = blkoff(fs, offset);
 		}
-		/* Blocks are fetched at their start, so dirbuf is the block's. */
 		ep = (struct direct *)(dirbuf + entryoffsetinblock);
 		if (offset + DIRECTSIZ(0) > (doff_t)dp->i_size ||
 		    ufs_dirbadentry(vdp, ep, entryoffsetinblock)) {
@@ -126,6 +145,8 @@ ufs_lookup(void *v)
 			dp->i_reclen = ep->d_reclen;
 			dp->i_offset = offset;
 			dp->i_count = (offset & (DIRBLKSIZ - 1)) == 0 ? 0 : offset - prevoff;
+			if (nameiop == LOOKUP)
+				dp->i_diroff = offset & ~(DIRBLKSIZ - 1);
 			found = 1;
 			break;
 		}

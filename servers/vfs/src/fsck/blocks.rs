@@ -125,7 +125,7 @@ fn check_inode(f: &mut Fsck, ino: i64, d: bsd::dinode) -> Result<(), String> {
         w.bad = Some(format!("unknown file type {:#o}", d.di_mode));
     } else if d.di_size > fs.fs_maxfilesize.max(1) {
         w.bad = Some(format!("size {} is too large", d.di_size));
-    } else if kind == Kind::Dir && (d.di_size % u64::from(bsd::DIRBLKSIZ) != 0 || d.di_size == 0) {
+    } else if kind == Kind::Dir && (!d.di_size.is_multiple_of(u64::from(bsd::DIRBLKSIZ)) || d.di_size == 0) {
         w.bad = Some(format!("directory size {} is not a multiple of {}", d.di_size, bsd::DIRBLKSIZ));
     }
     let short_link = kind == Kind::Link && d.di_size < fs.fs_maxsymlinklen as u64 && d.di_blocks == 0;
@@ -151,7 +151,7 @@ fn check_inode(f: &mut Fsck, ino: i64, d: bsd::dinode) -> Result<(), String> {
         }
         let nindir = i64::from(fs.fs_nindir);
         let mut first = bsd::NDADDR as i64;
-        for level in 0..bsd::NIADDR as u32 {
+        for level in 0..bsd::NIADDR {
             let p = i64::from(d.di_ib[level as usize]);
             if w.bad.is_some() {
                 break;

@@ -1,0 +1,124 @@
+//! `molt fs ...` as a user runs it: newfs, import, ls, cat, export,
+//! check (and --repair), mount; error lines name the errno.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn molt(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_molt"));
+    c.arg("fs");
+    for a in args {
+        c.arg(a);
+    }
+    c.output().expect("molt runs")
+}
+
+fn scratch(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("molt-fs-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn host_tree(root: &Path) {
+    std::fs::create_dir_all(root.join("sub/deeper")).unwrap();
+    std::fs::write(root.join("a.txt"), "hello\n").unwrap();
+    std::fs::write(root.join("sub/deeper/big"), (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect::<Vec<_>>()).unwrap();
+    std::os::unix::fs::symlink("a.txt", root.join("link")).unwrap();
+}
+
+#[test]
+fn newfs_import_ls_cat_export_check() {
+    let d = scratch("tools");
+    let img = d.join("x.img");
+    host_tree(&d.join("src"));
+    let o = molt(&[&"newfs", &img, &"16M"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = molt(&[&"import", &img, &d.join("src")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = molt(&[&"ls", &img]);
+    assert!(o.status.success());
+    let ls = stdout(&o);
+    for want in ["a.txt", "sub", "lost+found", "link -> a.txt"] {
+        assert!(ls.contains(want), "ls shows {want}:\n{ls}");
+    }
+    assert!(ls.lines().any(|l| l.starts_with("-rw-") && l.ends_with(" a.txt")), "{ls}");
+    let o = molt(&[&"ls", &img, &"sub/deeper"]);
+    assert!(stdout(&o).contains("200000 big"), "{}", stdout(&o));
+
+    let o = molt(&[&"cat", &img, &"sub/deeper/big"]);
+    assert_eq!(o.stdout, std::fs::read(d.join("src/sub/deeper/big")).unwrap());
+
+    let o = molt(&[&"cat", &img, &"a.txt/x"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "molt: a.txt/x: ENOTDIR: not a directory\n");
+    let o = molt(&[&"cat", &img, &"missing"]);
+    assert_eq!(stderr(&o), "molt: missing: ENOENT: no such file or directory\n");
+    let o = molt(&[&"ls", &d.join("src/a.txt")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("molt: ") && stderr(&o).contains("EFTYPE"), "{}", stderr(&o));
+
+    let out = d.join("out");
+    let o = molt(&[&"export", &img, &out]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let diff = Command::new("diff").arg("-r").arg(d.join("src")).arg(out.join(".")).arg("--exclude=lost+found").output().unwrap();
+    assert!(diff.status.success(), "{}", String::from_utf8_lossy(&diff.stdout));
+
+    let o = molt(&[&"check", &img]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("clean"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn check_reports_and_repairs_damage() {
+    let d = scratch("check");
+    let img = d.join("y.img");
+    assert!(molt(&[&"newfs", &img, &"8M"]).status.success());
+    // Spoil the superblock's free-block count.
+    let mut bytes = std::fs::read(&img).unwrap();
+    bytes[8192 + 196] ^= 0x10;
+    std::fs::write(&img, &bytes).unwrap();
+    let o = molt(&[&"check", &img]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("superblock free counts are wrong"), "{}", stdout(&o));
+    let o = molt(&[&"check", &"--repair", &img]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("REPAIRED"));
+    assert_eq!(molt(&[&"check", &img]).status.code(), Some(0));
+    // Not a file system at all.
+    std::fs::write(&img, vec![0u8; 65536]).unwrap();
+    let o = molt(&[&"check", &img]);
+    assert_eq!(o.status.code(), Some(8));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn mount_serves_the_image_until_unmounted() {
+    let d = scratch("mount");
+    let img = d.join("z.img");
+    let mnt = d.join("mnt");
+    std::fs::create_dir_all(&mnt).unwrap();
+    assert!(molt(&[&"newfs", &img, &"16M"]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_molt")).arg("fs").arg("mount").arg(&img).arg(&mnt).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !mnt.join("lost+found").exists() {
+        assert!(std::time::Instant::now() < deadline, "the mount did not appear");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::fs::write(mnt.join("via-fuse"), b"written through FUSE").unwrap();
+    assert!(Command::new("fusermount3").arg("-u").arg(&mnt).status().unwrap().success());
+    assert!(child.wait().unwrap().success());
+    let o = molt(&[&"cat", &img, &"via-fuse"]);
+    assert_eq!(o.stdout, b"written through FUSE");
+    assert_eq!(molt(&[&"check", &img]).status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&d);
+}
