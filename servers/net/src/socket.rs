@@ -22,6 +22,9 @@ impl std::fmt::Display for Errno {
             bsd::EPIPE => "EPIPE",
             bsd::EINVAL => "EINVAL",
             bsd::EHOSTUNREACH => "EHOSTUNREACH",
+            bsd::ENXIO => "ENXIO",
+            bsd::EPERM => "EPERM",
+            bsd::EBUSY => "EBUSY",
             _ => "errno",
         };
         write!(f, "{name} ({})", self.0)

@@ -122,7 +122,8 @@ pub fn run(cfg: NodeConfig) -> i32 {
     let handle = match molt_shims::platform::pkt_open(&cfg.iface) {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("molt net: cannot open {}: {}", cfg.iface, Errno(e));
+            let hint = if e == bsd::ENXIO as i32 { " (no such interface; make it with: ip tuntap add dev NAME mode tap)" } else { "" };
+            eprintln!("molt net: cannot open {}: {}{hint}", cfg.iface, Errno(e));
             return 1;
         }
     };
@@ -161,6 +162,8 @@ pub fn run(cfg: NodeConfig) -> i32 {
     let mut frame = vec![0u8; 2048];
     if node.cfg.commands {
         say("ready");
+    } else {
+        eprintln!("molt net: serving {} on {} (echo and discard, TCP and UDP ports 7 and 9); ^C prints statistics", node.cfg.cidr.addr, node.cfg.iface);
     }
     loop {
         if INTERRUPTED.load(Ordering::SeqCst) {
