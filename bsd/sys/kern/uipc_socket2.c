@@ -236,6 +236,15 @@ sowakeup(struct socket *so, struct sockbuf *sb)
 		(*so->so_upcall)(so, so->so_upcallarg, M_DONTWAIT);
 }
 
+/* Urgent data is on its way: readers and pollers should look. */
+void
+sohasoutofband(struct socket *so)
+{
+	wakeup((caddr_t)&so->so_rcv.sb_cc);
+	if (so->so_upcall)
+		(*so->so_upcall)(so, so->so_upcallarg, M_DONTWAIT);
+}
+
 /* Reserve buffer space for a socket's send and receive sockbufs. */
 int
 soreserve(struct socket *so, u_long sndcc, u_long rcvcc)

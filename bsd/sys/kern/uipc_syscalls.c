@@ -440,6 +440,17 @@ net_poll(struct net_pollfd *fds, int nfds)
 	return n;
 }
 
+/* Is the reader at the urgent mark (SIOCATMARK)? */
+int
+net_atmark(int s)
+{
+	struct socket *so = getsock(s);
+
+	if (so == NULL)
+		return -EBADF;
+	return (so->so_state & SS_RCVATMARK) != 0;
+}
+
 /* The TCP state of a stream socket (TCPS_*), or -1 if it has none. */
 int
 net_tcp_state(int s)
