@@ -25,6 +25,6 @@ fn main() {
             .allowlist_type("(ifnet|net_pollfd|sockaddr_in|llinfo_arp)")
             .allowlist_function("arp_lookup")
             .allowlist_function("m_(get|gethdr|free|freem|copym|copydata|copyback|pullup|adj|prepend|cat|split|devget|length)")
-            .allowlist_var("(M_DONTWAIT|TCPS_.*|POLL.*|SOCK_.*|AF_INET|IPPROTO_.*|SOL_SOCKET|SO_.*|TCP_NODELAY|MSG_.*|SHUT_.*|E[A-Z]+|ICMP_.*|ETHERMTU|NET_MAXSOCK)")
+            .allowlist_var("(M_DONTWAIT|SO_OOBINLINE|TCPS_.*|POLL.*|SOCK_.*|AF_INET|IPPROTO_.*|SOL_SOCKET|SO_.*|TCP_NODELAY|MSG_.*|SHUT_.*|E[A-Z]+|ICMP_.*|ETHERMTU|NET_MAXSOCK)")
     });
 }

@@ -398,7 +398,7 @@ soreceive(struct socket *so, struct mbuf **paddr, struct uio *uio,
     struct mbuf **mp0, struct mbuf **controlp, int *flagsp)
 {
 	struct mbuf *m, *nextrecord;
-	int flags, len, error, s;
+	int flags, len, error, s, offset;
 	struct protosw *pr = so->so_proto;
 	int moff, type = 0;
 	int orig_resid = uio->uio_resid;
@@ -409,8 +409,19 @@ soreceive(struct socket *so, struct mbuf **paddr, struct uio *uio,
 	if (controlp)
 		*controlp = NULL;
 	flags = flagsp ? *flagsp & ~MSG_EOR : 0;
-	if (flags & MSG_OOB)
-		return EOPNOTSUPP;
+	if (flags & MSG_OOB) {
+		/* the protocol holds the urgent byte apart (PRU_RCVOOB) */
+		m = m_get(M_WAIT, MT_DATA);
+		if (m == NULL)
+			return ENOBUFS;
+		error = (*pr->pr_usrreq)(so, PRU_RCVOOB, m,
+		    (struct mbuf *)(long)(flags & MSG_PEEK), NULL);
+		if (error == 0)
+			error = uiomove(mtod(m, caddr_t),
+			    (int)MIN((long)uio->uio_resid, (long)m->m_len), uio);
+		m_freem(m);
+		return error;
+	}
 
 restart:
 	if ((error = sblock_for(&so->so_rcv, flags, so)) != 0)
@@ -506,6 +517,7 @@ dontblock:
 			flags |= MSG_OOB;
 	}
 	moff = 0;
+	offset = 0;
 	while (m && uio->uio_resid > 0 && error == 0) {
 		if (m->m_type == MT_OOBDATA) {
 			if (type != MT_OOBDATA)
@@ -514,6 +526,9 @@ dontblock:
 			break;
 		so->so_state &= ~SS_RCVATMARK;
 		len = uio->uio_resid;
+		/* never read past the urgent mark in one call */
+		if (so->so_oobmark && len > (long)so->so_oobmark - offset)
+			len = so->so_oobmark - offset;
 		if (len > m->m_len - moff)
 			len = m->m_len - moff;
 		splx(s);
@@ -540,6 +555,19 @@ dontblock:
 				m->m_data += len;
 				m->m_len -= len;
 				so->so_rcv.sb_cc -= len;
+			}
+		}
+		if (so->so_oobmark) {
+			if ((flags & MSG_PEEK) == 0) {
+				so->so_oobmark -= len;
+				if (so->so_oobmark == 0) {
+					so->so_state |= SS_RCVATMARK;
+					break;
+				}
+			} else {
+				offset += len;
+				if (offset == (long)so->so_oobmark)
+					break;
 			}
 		}
 		if (flags & MSG_EOR)
@@ -616,6 +644,8 @@ sorflush(struct socket *so)
 	socantrcvmore(so);
 	sb->sb_flags &= ~SB_LOCK;
 	sbflush(sb);
+	so->so_oobmark = 0;
+	so->so_state &= ~SS_RCVATMARK;
 	sb->sb_flags &= ~SB_NOINTR;
 	splx(s);
 }
@@ -783,6 +813,8 @@ sopoll(struct socket *so, int events)
 		revents |= POLLOUT;
 	if (so->so_error)
 		revents |= POLLERR;
+	if ((events & POLLPRI) && (so->so_oobmark || (so->so_state & SS_RCVATMARK)))
+		revents |= POLLPRI;
 	if ((so->so_state & (SS_CANTRCVMORE|SS_CANTSENDMORE)) ==
 	    (SS_CANTRCVMORE|SS_CANTSENDMORE))
 		revents |= POLLHUP;

@@ -17,6 +17,7 @@
 #include <sys/protosw.h>
 #include <sys/socket.h>
 #include <sys/socketvar.h>
+#include <net/if.h>
 
 u_long sb_max = SB_MAX;		/* patchable */
 
@@ -177,10 +178,18 @@ socantrcvmore(struct socket *so)
 	sorwakeup(so);
 }
 
-/* Wait for data to arrive at/drain from a socket buffer. */
+/*
+ * Wait for data to arrive at/drain from a socket buffer.  Protocol input
+ * that is already queued (lo0 queues it) runs first, instead of the
+ * sleep: it may be what the caller is waiting for, and callers re-check.
+ */
 int
 sbwait(struct sockbuf *sb)
 {
+	if (netisr) {
+		netisr_run();
+		return 0;
+	}
 	sb->sb_flags |= SB_WAIT;
 	return tsleep((caddr_t)&sb->sb_cc,
 	    (sb->sb_flags & SB_NOINTR) ? PSOCK : PSOCK | PCATCH, "netio",
@@ -223,6 +232,15 @@ sowakeup(struct socket *so, struct sockbuf *sb)
 		sb->sb_flags &= ~SB_WAIT;
 		wakeup((caddr_t)&sb->sb_cc);
 	}
+	if (so->so_upcall)
+		(*so->so_upcall)(so, so->so_upcallarg, M_DONTWAIT);
+}
+
+/* Urgent data is on its way: readers and pollers should look. */
+void
+sohasoutofband(struct socket *so)
+{
+	wakeup((caddr_t)&so->so_rcv.sb_cc);
 	if (so->so_upcall)
 		(*so->so_upcall)(so, so->so_upcallarg, M_DONTWAIT);
 }
@@ -406,7 +424,7 @@ sbcompress(struct sockbuf *sb, struct mbuf *m, struct mbuf *n)
 		if (n)
 			n->m_flags |= eor;
 		else
-			printf("semi-panic: sbcompress\n");
+			printf("sbcompress: end of record but no mbuf to mark\n");
 	}
 }
 

@@ -19,6 +19,7 @@
 #include <sys/socketvar.h>
 #include <sys/uio.h>
 #include <sys/net_api.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/in_pcb.h>
 #include <netinet/tcp.h>
@@ -145,6 +146,10 @@ net_accept(int s, struct sockaddr *addr, int *addrlen)
 		}
 		if (head->so_state & SS_NBIO)
 			return -EWOULDBLOCK;
+		if (netisr) {		/* queued input first: it may complete one */
+			netisr_run();
+			continue;
+		}
 		if ((error = tsleep(&head->so_timeo, PSOCK | PCATCH, "netcon", 0)) != 0)
 			return -error;
 	}
@@ -197,9 +202,14 @@ net_connect(int s, const struct sockaddr *addr, int addrlen)
 		return -error;
 	if ((so->so_state & SS_NBIO) && (so->so_state & SS_ISCONNECTING))
 		return -EINPROGRESS;
-	while ((so->so_state & SS_ISCONNECTING) && so->so_error == 0)
+	while ((so->so_state & SS_ISCONNECTING) && so->so_error == 0) {
+		if (netisr) {		/* queued input first: it may be the answer */
+			netisr_run();
+			continue;
+		}
 		if ((error = tsleep(&so->so_timeo, PSOCK | PCATCH, "netcon", 0)) != 0)
 			return -error;
+	}
 	error = so->so_error;
 	so->so_error = 0;
 	return -error;
@@ -428,6 +438,17 @@ net_poll(struct net_pollfd *fds, int nfds)
 			n++;
 	}
 	return n;
+}
+
+/* Is the reader at the urgent mark (SIOCATMARK)? */
+int
+net_atmark(int s)
+{
+	struct socket *so = getsock(s);
+
+	if (so == NULL)
+		return -EBADF;
+	return (so->so_state & SS_RCVATMARK) != 0;
 }
 
 /* The TCP state of a stream socket (TCPS_*), or -1 if it has none. */

@@ -100,7 +100,7 @@ in_pcbbind(struct inpcb *inp, struct mbuf *nam)
 			if (so->so_options & SO_REUSEADDR)
 				reuseport = SO_REUSEADDR|SO_REUSEPORT;
 		} else if (sin->sin_addr.s_addr != INADDR_ANY) {
-			sin->sin_port = 0;	/* yech... */
+			sin->sin_port = 0;	/* match on the address alone */
 			sin->sin_zero[0] = 0;
 			if (ifa_ifwithaddr((struct sockaddr *)sin) == NULL)
 				return EADDRNOTAVAIL;

@@ -31,7 +31,7 @@ struct ip {
 
 #define MAXTTL		255		/* maximum time to live (seconds) */
 #define IPDEFTTL	64		/* default ttl, from RFC 1340 */
-#define IPFRAGTTL	60		/* time to live for frags, slowhz */
+#define IPFRAGTTL	120		/* reassembly time limit, slow ticks: 60 s (RFC 1122 3.3.2; Lite2: 30 s) */
 #define IPTTLDEC	1		/* subtracted when forwarding */
 #define IP_MSS		576		/* default maximum segment size */
 

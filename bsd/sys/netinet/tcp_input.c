@@ -15,6 +15,8 @@
  *    second full-sized segment, even if the application has not read.
  *  - RFC 7323: the window-scale option is honoured only on a SYN, and
  *    scaling starts once both sides have offered it.
+ * Urgent data keeps 4.4BSD's reading of the urgent pointer (one past
+ * the urgent byte, as Linux does too; see RFC 6093).
  *
  * Design: checks first (length, checksum, offset; every failure counted
  * in tcpstat and dropped), then PCB lookup, then the state machine.
@@ -152,6 +154,35 @@ present:
 	}
 	sorwakeup(so);
 	return flags;
+}
+
+/*
+ * Take the urgent byte (at offset ti_urp - 1 of the segment's data m)
+ * out of the stream and keep it in t_iobc for PRU_RCVOOB.
+ */
+void
+tcp_pulloutofband(struct socket *so, struct tcpiphdr *ti, struct mbuf *m)
+{
+	int cnt = ti->ti_urp - 1;
+	struct tcpcb *tp = sototcpcb(so);
+	struct mbuf *head = m;
+
+	/* (the caller checked ti_urp <= ti_len, so the byte is there) */
+	for (; m; m = m->m_next) {
+		if (m->m_len > cnt) {
+			char *cp = mtod(m, caddr_t) + cnt;
+
+			tp->t_iobc = *cp;
+			tp->t_oobflags |= TCPOOB_HAVEDATA;
+			bcopy(cp + 1, cp, (unsigned)(m->m_len - cnt - 1));
+			m->m_len--;
+			if (head->m_flags & M_PKTHDR)
+				head->m_pkthdr.len--;
+			/* ti_len stays: the byte still takes its sequence number */
+			return;
+		}
+		cnt -= m->m_len;
+	}
 }
 
 /*
@@ -660,6 +691,10 @@ trimthenstep6:
 		if (tiflags & TH_SYN) {
 			tiflags &= ~TH_SYN;
 			ti->ti_seq++;
+			if (ti->ti_urp > 1)
+				ti->ti_urp--;
+			else
+				tiflags &= ~TH_URG;
 			todrop--;
 		}
 		if (todrop > ti->ti_len ||
@@ -680,6 +715,12 @@ trimthenstep6:
 		m_adj(m, todrop);
 		ti->ti_seq += todrop;
 		ti->ti_len -= todrop;
+		if (ti->ti_urp > todrop)
+			ti->ti_urp -= todrop;
+		else {
+			tiflags &= ~TH_URG;
+			ti->ti_urp = 0;
+		}
 	}
 
 	/* Data after the user closed: the peer must learn, with a RST. */
@@ -822,8 +863,32 @@ step6:
 		needoutput = 1;
 	}
 
-	/* Urgent data is not supported: the urgent pointer is ignored. */
-	if (SEQ_GT(tp->rcv_nxt, tp->rcv_up))
+	/*
+	 * Urgent data (RFC 793, RFC 1122 4.2.2.4): note where the urgent
+	 * byte is (so_oobmark counts the bytes before it) and, unless
+	 * SO_OOBINLINE, take it out of the stream into t_iobc.  A pointer
+	 * that would reach past what the socket could ever hold is ignored.
+	 */
+	if ((tiflags & TH_URG) && ti->ti_urp && !TCPS_HAVERCVDFIN(tp->t_state)) {
+		if ((u_long)ti->ti_urp + so->so_rcv.sb_cc > sb_max) {
+			ti->ti_urp = 0;
+			tiflags &= ~TH_URG;
+		} else {
+			if (SEQ_GT(ti->ti_seq + ti->ti_urp, tp->rcv_up)) {
+				tp->rcv_up = ti->ti_seq + ti->ti_urp;
+				so->so_oobmark = so->so_rcv.sb_cc +
+				    (tp->rcv_up - tp->rcv_nxt) - 1;
+				if (so->so_oobmark == 0)
+					so->so_state |= SS_RCVATMARK;
+				sohasoutofband(so);
+				tp->t_oobflags &= ~(TCPOOB_HAVEDATA | TCPOOB_HADDATA);
+			}
+			/* the urgent byte is in this segment: pull it out */
+			if (ti->ti_urp <= ti->ti_len &&
+			    (so->so_options & SO_OOBINLINE) == 0)
+				tcp_pulloutofband(so, ti, m);
+		}
+	} else if (SEQ_GT(tp->rcv_nxt, tp->rcv_up))
 		tp->rcv_up = tp->rcv_nxt;
 
 	/*

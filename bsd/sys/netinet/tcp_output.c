@@ -126,6 +126,9 @@ again:
 		goto send;
 	if (flags & (TH_SYN|TH_RST))
 		goto send;
+	/* urgent data to announce */
+	if (SEQ_GT(tp->snd_up, tp->snd_una))
+		goto send;
 	/* a FIN not yet sent, or one to retransmit */
 	if ((flags & TH_FIN) &&
 	    ((tp->t_flags & TF_SENTFIN) == 0 || tp->snd_nxt == tp->snd_una))
@@ -249,8 +252,18 @@ send:
 		ti->ti_win = htons((u_short)MIN(win, TCP_MAXWIN));	/* never scaled */
 	else
 		ti->ti_win = htons((u_short)(win >> tp->rcv_scale));
-	ti->ti_urp = 0;
-	tp->snd_up = tp->snd_una;	/* urgent data is not sent */
+	/*
+	 * Urgent pointer: one past the last urgent byte, as 4.4BSD and
+	 * Linux place it (RFC 6093 describes the two readings of RFC 793);
+	 * a pointer too far for 16 bits is sent as far as it reaches.
+	 */
+	if (SEQ_GT(tp->snd_up, tp->snd_nxt)) {
+		u_long up = tp->snd_up - tp->snd_nxt;
+
+		ti->ti_urp = htons((u_short)MIN(up, 0xffff));
+		ti->ti_flags |= TH_URG;
+	} else
+		tp->snd_up = tp->snd_una;	/* drag it along */
 
 	/* checksum over the pseudo-header, header, options and data */
 	if (len + optlen)

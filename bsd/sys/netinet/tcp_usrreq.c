@@ -170,11 +170,36 @@ tcp_usrreq(struct socket *so, int req, struct mbuf *m, struct mbuf *nam,
 		splx(s);
 		return 0;
 
+	/* hand the held urgent byte to the user (m has room for it) */
 	case PRU_RCVOOB:
+		if ((so->so_oobmark == 0 && (so->so_state & SS_RCVATMARK) == 0) ||
+		    (so->so_options & SO_OOBINLINE) ||
+		    (tp->t_oobflags & TCPOOB_HADDATA)) {
+			error = EINVAL;
+			break;
+		}
+		if ((tp->t_oobflags & TCPOOB_HAVEDATA) == 0) {
+			error = EWOULDBLOCK;
+			break;
+		}
+		m->m_len = 1;
+		*mtod(m, caddr_t) = tp->t_iobc;
+		if (((long)nam & MSG_PEEK) == 0)
+			tp->t_oobflags ^= (TCPOOB_HAVEDATA | TCPOOB_HADDATA);
+		break;
+
+	/* send data whose last byte is urgent */
 	case PRU_SENDOOB:
-		if (m)
+		if (sbspace(&so->so_snd) < -512) {
 			m_freem(m);
-		error = EOPNOTSUPP;
+			error = ENOBUFS;
+			break;
+		}
+		sbappend(&so->so_snd, m);
+		tp->snd_up = tp->snd_una + so->so_snd.sb_cc;
+		tp->t_force = 1;
+		error = tcp_output(tp);
+		tp->t_force = 0;
 		break;
 
 	case PRU_SOCKADDR:
@@ -294,9 +319,10 @@ tcp_attach(struct socket *so)
 	inp = sotoinpcb(so);
 	tp = tcp_newtcpcb(inp);
 	if (tp == NULL) {
-		int nofd = so->so_state & SS_NOFDREF;	/* XXX */
+		/* undo the PCB, but leave freeing the socket to the caller */
+		int nofd = so->so_state & SS_NOFDREF;
 
-		so->so_state &= ~SS_NOFDREF;	/* don't free the socket yet */
+		so->so_state &= ~SS_NOFDREF;
 		in_pcbdetach(inp);
 		so->so_state |= nofd;
 		return ENOBUFS;

@@ -76,8 +76,10 @@ struct tcpcb {
 	short	t_rttvar;		/* variance in round-trip time */
 	u_short	t_rttmin;		/* minimum rtt allowed */
 	u_long	max_sndwnd;		/* largest window peer has offered */
-/* out-of-band data */
+/* out-of-band data: the urgent byte, held apart unless SO_OOBINLINE */
 	char	t_oobflags;
+#define TCPOOB_HAVEDATA	0x01		/* t_iobc holds an unread urgent byte */
+#define TCPOOB_HADDATA	0x02		/* ... which has been read */
 	char	t_iobc;
 	short	t_softerror;		/* possible error not yet reported */
 /* RFC 1323 window scaling */
@@ -182,6 +184,7 @@ struct tcpcb *tcp_newtcpcb(struct inpcb *);
 void	tcp_notify(struct inpcb *, int);
 int	tcp_output(struct tcpcb *);
 void	tcp_quench(struct inpcb *, int);
+void	tcp_pulloutofband(struct socket *, struct tcpiphdr *, struct mbuf *);
 int	tcp_reass(struct tcpcb *, tcp_seq, int, int, struct mbuf *);
 void	tcp_respond(struct tcpcb *, struct tcpiphdr *, tcp_seq, tcp_seq, int);
 void	tcp_setpersist(struct tcpcb *);

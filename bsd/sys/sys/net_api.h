@@ -58,5 +58,6 @@ int	net_getsockname(int s, struct sockaddr *addr, int *addrlen);
 int	net_getpeername(int s, struct sockaddr *addr, int *addrlen);
 int	net_setnonblock(int s, int on);
 int	net_poll(struct net_pollfd *fds, int nfds);
+int	net_atmark(int s);	/* 1 if the next byte to read is the urgent mark */
 
 #endif /* !_SYS_NET_API_H_ */

@@ -56,6 +56,7 @@ struct socket {
 	short	so_qlimit;		/* max number queued connections */
 	short	so_timeo;		/* connection timeout */
 	u_short	so_error;		/* error affecting connection */
+	u_long	so_oobmark;		/* chars to oob mark (0: none, or at it) */
 	struct	sockbuf so_rcv, so_snd;
 	/* called (with its argument) whenever the socket may have become ready */
 	void	(*so_upcall)(struct socket *, void *, int);
@@ -75,7 +76,8 @@ struct socket {
 #define SS_ASYNC		0x200	/* async i/o notify */
 #define SS_ISCONFIRMING		0x400	/* deciding to accept connection req */
 
-/* poll(2) event bits reported by sopoll() (the Linux/POSIX values) */
+/* poll(2) event bits reported by sopoll() (the Linux/POSIX values);
+ * POLLPRI: urgent data is pending or the reader is at its mark */
 #define POLLIN		0x0001
 #define POLLPRI		0x0002
 #define POLLOUT		0x0004
@@ -139,6 +141,7 @@ int	soqremque(struct socket *, int);
 void	socantsendmore(struct socket *);
 void	socantrcvmore(struct socket *);
 void	sowakeup(struct socket *, struct sockbuf *);
+void	sohasoutofband(struct socket *);
 int	sbwait(struct sockbuf *);
 int	sb_lock(struct sockbuf *);
 void	sbunlock(struct sockbuf *);

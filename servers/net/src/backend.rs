@@ -48,11 +48,14 @@ fn set_nonblocking(fd: RawFd) -> Result<(), i32> {
     Ok(())
 }
 
-/// Opens (attaches to) the TAP device `name`, which must exist or be
-/// creatable by this process.
+/// Attaches to the existing TAP device `name` (made beforehand, e.g. by
+/// `ip tuntap add dev NAME mode tap`; this never creates one).
 fn open_tap(name: &str) -> Result<RawFd, i32> {
-    if name.is_empty() || name.len() >= libc::IFNAMSIZ {
+    if name.is_empty() || name.len() >= libc::IFNAMSIZ || name.contains('/') || name.starts_with('.') {
         return Err(bsd::EINVAL as i32);
+    }
+    if !std::path::Path::new("/sys/class/net").join(name).exists() {
+        return Err(bsd::ENXIO as i32);
     }
     // SAFETY: a constant NUL-terminated path and plain flags.
     let fd = unsafe { libc::open(c"/dev/net/tun".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) };

@@ -96,12 +96,7 @@ pub fn cli_main(args: Vec<String>) -> i32 {
         }
     };
     match parse_config(rest, serve) {
-        Ok(cfg) => {
-            if serve {
-                eprintln!("molt net: serving {} on {} (echo 7, discard 9); ^C prints statistics", cfg.cidr.addr, cfg.iface);
-            }
-            node::run(cfg)
-        }
+        Ok(cfg) => node::run(cfg),
         Err(e) => {
             eprintln!("molt net: {e}\n{USAGE}");
             2

@@ -22,6 +22,9 @@ impl std::fmt::Display for Errno {
             bsd::EPIPE => "EPIPE",
             bsd::EINVAL => "EINVAL",
             bsd::EHOSTUNREACH => "EHOSTUNREACH",
+            bsd::ENXIO => "ENXIO",
+            bsd::EPERM => "EPERM",
+            bsd::EBUSY => "EBUSY",
             _ => "errno",
         };
         write!(f, "{name} ({})", self.0)
@@ -73,6 +76,7 @@ pub enum Kind {
 
 /// Readiness bits, as poll(2) names them.
 pub const POLLIN: i16 = bsd::POLLIN as i16;
+pub const POLLPRI: i16 = bsd::POLLPRI as i16;
 pub const POLLOUT: i16 = bsd::POLLOUT as i16;
 pub const POLLERR: i16 = bsd::POLLERR as i16;
 pub const POLLHUP: i16 = bsd::POLLHUP as i16;
@@ -142,13 +146,39 @@ impl Socket {
     }
 
     pub fn send(&self, buf: &[u8]) -> Result<usize, Errno> {
-        // SAFETY: buf is valid for buf.len() bytes during the call.
-        check(call(|| unsafe { bsd::net_send(self.0, buf.as_ptr().cast(), buf.len(), 0) }))
+        self.send_flags(buf, 0)
     }
 
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize, Errno> {
+        self.recv_flags(buf, 0)
+    }
+
+    /// Sends `buf`, its last byte urgent (MSG_OOB).
+    pub fn send_oob(&self, buf: &[u8]) -> Result<usize, Errno> {
+        self.send_flags(buf, bsd::MSG_OOB as i32)
+    }
+
+    /// Reads the urgent byte held apart from the stream (MSG_OOB).
+    pub fn recv_oob(&self, buf: &mut [u8]) -> Result<usize, Errno> {
+        self.recv_flags(buf, bsd::MSG_OOB as i32)
+    }
+
+    /// `send(2)` with MSG_* flags.
+    pub fn send_flags(&self, buf: &[u8], flags: i32) -> Result<usize, Errno> {
+        // SAFETY: buf is valid for buf.len() bytes during the call.
+        check(call(|| unsafe { bsd::net_send(self.0, buf.as_ptr().cast(), buf.len(), flags) }))
+    }
+
+    /// `recv(2)` with MSG_* flags.
+    pub fn recv_flags(&self, buf: &mut [u8], flags: i32) -> Result<usize, Errno> {
         // SAFETY: buf is valid for writes of buf.len() bytes during the call.
-        check(call(|| unsafe { bsd::net_recv(self.0, buf.as_mut_ptr().cast(), buf.len(), 0) }))
+        check(call(|| unsafe { bsd::net_recv(self.0, buf.as_mut_ptr().cast(), buf.len(), flags) }))
+    }
+
+    /// Whether the next byte to read is where the urgent byte was.
+    pub fn at_mark(&self) -> Result<bool, Errno> {
+        // SAFETY: plain integer argument.
+        check(call(|| unsafe { bsd::net_atmark(self.0) }) as i64).map(|v| v == 1)
     }
 
     pub fn send_to(&self, buf: &[u8], to: SocketAddrV4) -> Result<usize, Errno> {

@@ -155,8 +155,8 @@ fn malformed_frames_are_dropped_and_counted_without_leaks() {
             fed += 1;
         }
     }
-    // expire whatever waits: fragments (60 ticks), ARP requests for replies
-    for _ in 0..80 {
+    // expire whatever waits: fragments (120 ticks), ARP requests for replies
+    for _ in 0..130 {
         stack::slow_tick();
         stack::fast_tick();
     }

@@ -178,3 +178,74 @@ fn nagle_and_delayed_ack() {
         }
     }
 }
+
+/// Blocking calls sleep (tsleep, releasing the giant lock) until another
+/// thread's call makes the socket ready.
+#[test]
+fn blocking_accept_and_recv_wait_for_the_peer() {
+    // run it on a thread so that a hang fails the test instead of the run
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        blocking_exchange();
+        let _ = tx.send(());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(30)).expect("blocking calls completed");
+}
+
+fn blocking_exchange() {
+    stack::init();
+    let l = Socket::new(Kind::Stream, false).unwrap();
+    l.bind(lo(7500)).unwrap();
+    l.listen(4).unwrap();
+    let server = std::thread::spawn(move || {
+        let (s, _) = l.accept().unwrap(); // sleeps until the connection is made
+        let mut buf = [0u8; 64];
+        let n = s.recv(&mut buf).unwrap(); // sleeps until data comes
+        assert_eq!(s.send(&buf[..n]), Ok(n));
+        assert_eq!(s.recv(&mut buf), Ok(0)); // sleeps until the FIN
+    });
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let c = Socket::new(Kind::Stream, false).unwrap();
+    c.connect(lo(7500)).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert_eq!(c.send(b"blocking"), Ok(8));
+    let mut buf = [0u8; 64];
+    assert_eq!(c.recv(&mut buf), Ok(8));
+    assert_eq!(&buf[..8], b"blocking");
+    c.shutdown(1).unwrap();
+    server.join().unwrap();
+}
+
+/// Urgent data: the marked byte is held apart and read with MSG_OOB; a
+/// normal read stops at the mark.
+#[test]
+fn urgent_data_is_read_apart_at_its_mark() {
+    use molt_net::socket::POLLPRI;
+    let (_l, c, s) = pair(7600);
+    c.set_nodelay(true).unwrap();
+    assert_eq!(c.send(b"ab"), Ok(2));
+    assert_eq!(c.send_oob(b"c"), Ok(1));
+    assert_eq!(c.send(b"de"), Ok(2));
+    assert_eq!(s.poll(POLLPRI) & POLLPRI, POLLPRI);
+    let mut buf = [0u8; 16];
+    assert_eq!(s.at_mark(), Ok(false));
+    assert_eq!(s.recv(&mut buf), Ok(2), "stops at the mark");
+    assert_eq!(&buf[..2], b"ab");
+    assert_eq!(s.at_mark(), Ok(true));
+    assert_eq!(s.recv_oob(&mut buf), Ok(1));
+    assert_eq!(buf[0], b'c');
+    assert_eq!(s.recv_oob(&mut buf), Err(Errno(bsd::EINVAL as i32)), "read once");
+    assert_eq!(s.recv(&mut buf), Ok(2));
+    assert_eq!(&buf[..2], b"de");
+    assert_eq!(s.at_mark(), Ok(false));
+    // with SO_OOBINLINE the urgent byte stays in the stream
+    let (_l2, c2, s2) = pair(7601);
+    s2.set_option(bsd::SOL_SOCKET as i32, bsd::SO_OOBINLINE as i32, 1).unwrap();
+    c2.set_nodelay(true).unwrap();
+    c2.send(b"xy").unwrap();
+    c2.send_oob(b"z").unwrap();
+    assert_eq!(s2.recv(&mut buf), Ok(2));
+    assert_eq!(s2.at_mark(), Ok(true));
+    assert_eq!(s2.recv(&mut buf), Ok(1));
+    assert_eq!(buf[0], b'z');
+}

@@ -33,12 +33,12 @@ impl Rng {
 
 fn hostile_segment(r: &mut Rng) -> Vec<u8> {
     let sport = 40000 + (r.next() % 8) as u16; // few peers: segments meet existing connections
-    let dport = if r.next() % 4 == 0 { (r.next() % 1000) as u16 } else { 80 };
+    let dport = if r.next().is_multiple_of(4) { (r.next() % 1000) as u16 } else { 80 };
     let flags = (r.next() & 0x3f) as u8;
     let optwords = (r.next() % 11) as usize;
     let mut opts: Vec<u8> = (0..optwords * 4).map(|_| r.next() as u8).collect();
     // often make the options almost right: kind 2 (MSS) or 3 (window scale)
-    if !opts.is_empty() && r.next() % 2 == 0 {
+    if !opts.is_empty() && r.next().is_multiple_of(2) {
         opts[0] = 2 + (r.next() % 2) as u8;
         if opts.len() > 1 {
             opts[1] = (r.next() % 6) as u8;

@@ -31,6 +31,12 @@ fn usage() -> Failure {
 }
 
 pub fn main(args: Vec<String>) -> i32 {
+    // The kernel's own messages (log(), e.g. "file system full") would add
+    // lines to the one-line errors: the tools keep them off the terminal,
+    // except while serving a mount.
+    if args.first().map(String::as_str) != Some("mount") {
+        molt_shims::platform::cons_capture();
+    }
     match run(&args) {
         Ok(status) => status,
         Err(Failure(msg, status)) => {

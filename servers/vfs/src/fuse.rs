@@ -548,7 +548,7 @@ fn config() -> Config {
 pub fn serve(image: &Path, dir: &Path) -> Result<(), String> {
     let (tx, worker) = start_worker(image)?;
     let fs = MoltFs { jobs: Mutex::new(tx) };
-    let served = fuser::mount(fs, dir, &config()).map_err(|e| format!("{}: {e}", dir.display()));
+    let served = fuser::mount(fs, dir, &config()).map_err(|e| format!("{}: {}", dir.display(), Errno::from_io(&e)));
     let unmounted = worker.join().map_err(|_| "the volume thread panicked".to_string())?;
     served?;
     unmounted.map_err(|e| format!("{}: {e}", image.display()))
@@ -564,7 +564,7 @@ impl FuseMount {
             Err(e) => {
                 drop(tx);
                 let _ = worker.join();
-                Err(format!("{}: {e}", dir.display()))
+                Err(format!("{}: {}", dir.display(), Errno::from_io(&e)))
             }
         }
     }

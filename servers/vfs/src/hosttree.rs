@@ -1,7 +1,7 @@
 //! Copying trees between the host and an image: `molt fs import` (like
 //! makefs: fill an image from a host folder) and `molt fs export`.
 //! Regular files, directories and symbolic links, with their permission
-//! bits and modification times; hard links stay hard links on import.
+//! bits and modification times (and owners, on import); hard links stay hard links on import.
 use std::collections::HashMap;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
@@ -70,6 +70,7 @@ fn import_dir(v: &Volume, src: &Path, dst: &[u8], links: &mut HashMap<(u64, u64)
         } else {
             continue; // devices, sockets and fifos are not copied
         }
+        v.chown(&ip, meta.uid(), meta.gid()).map_err(|e| at(&ip, e))?;
         v.chmod(&ip, mode).map_err(|e| at(&ip, e))?;
         v.utimes(&ip, (meta.atime(), meta.atime_nsec()), (meta.mtime(), meta.mtime_nsec())).map_err(|e| at(&ip, e))?;
         *count += 1;

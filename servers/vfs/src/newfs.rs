@@ -46,7 +46,7 @@ fn superblock(size: u64, o: &NewfsOptions) -> Result<Buf, String> {
     if !(4096..=65536).contains(&bsize) || !(bsize as u32).is_power_of_two() || !(fsize as u32).is_power_of_two()
         || fsize < 512 || !(1..=8).contains(&frag)
     {
-        return Err(format!("bad block/fragment sizes {bsize}/{fsize}"));
+        return Err(format!("EINVAL: bad block/fragment sizes {bsize}/{fsize}"));
     }
     let inopb = bsize / 128;
     let inopf = i64::from(inopb / frag);
@@ -65,7 +65,7 @@ fn superblock(size: u64, o: &NewfsOptions) -> Result<Buf, String> {
     let iblkno = cblkno + (cgfrags + i64::from(frag) - 1) / i64::from(frag) * i64::from(frag);
     let dblkno = iblkno + ipg / inopf;
     if nextfreeoff > i64::from(bsize) {
-        return Err("cylinder group maps do not fit in a block".into());
+        return Err("EINVAL: cylinder group maps do not fit in a block".into());
     }
     let mut ncg = howmany(total, fpg);
     let last = total - (ncg - 1) * fpg;
@@ -75,10 +75,10 @@ fn superblock(size: u64, o: &NewfsOptions) -> Result<Buf, String> {
     }
     let cssize = (ncg * 16 + i64::from(fsize) - 1) / i64::from(fsize) * i64::from(fsize);
     if total < dblkno + cssize / i64::from(fsize) + 4 * i64::from(frag) {
-        return Err(format!("{size} bytes is too small for a file system"));
+        return Err(format!("EINVAL: {size} bytes is too small for a file system"));
     }
     if ncg * ipg > i64::from(i32::MAX) || total > i64::from(i32::MAX) {
-        return Err(format!("{size} bytes is too large for UFS1"));
+        return Err(format!("EFBIG: {size} bytes is too large for UFS1"));
     }
 
     let mut b = Buf::zeroed(bsd::SBSIZE as usize);
@@ -183,8 +183,8 @@ pub fn newfs(image: &Path, size: u64, opts: &NewfsOptions) -> Result<(), String>
     let mut sb = superblock(size, opts)?;
     let fs: bsd::fs = *sb.view::<bsd::fs>(0);
     let file = OpenOptions::new().create(true).write(true).truncate(true).open(image)
-        .map_err(|e| format!("{}: {e}", image.display()))?;
-    file.set_len(size).map_err(|e| format!("{}: {e}", image.display()))?;
+        .map_err(|e| crate::errno::Errno::from_io(&e).to_string())?;
+    file.set_len(size).map_err(|e| crate::errno::Errno::from_io(&e).to_string())?;
     let mut w = ImageWriter { file };
 
     let frag = i64::from(fs.fs_frag);
@@ -269,12 +269,7 @@ pub fn newfs(image: &Path, size: u64, opts: &NewfsOptions) -> Result<(), String>
     let fs: bsd::fs = *sb.view::<bsd::fs>(0);
 
     // The summaries, the superblock and its copies.
-    let mut cs_bytes = Vec::new();
-    for cs in &csums {
-        for v in [cs.cs_ndir, cs.cs_nbfree, cs.cs_nifree, cs.cs_nffree] {
-            cs_bytes.extend_from_slice(&v.to_le_bytes());
-        }
-    }
+    let cs_bytes = crate::ondisk::csum_bytes(&csums);
     w.write(fs.frag_bytes(i64::from(fs.fs_csaddr)), &cs_bytes)?;
     let sbbytes = &sb.bytes()[..fs.fs_sbsize as usize];
     w.write(crate::ondisk::SBOFF, sbbytes)?;
@@ -314,7 +309,7 @@ pub fn newfs(image: &Path, size: u64, opts: &NewfsOptions) -> Result<(), String>
     w.write(fs.ino_offset(ROOT_INO), ib.bytes())?;
     *ib.view_mut::<bsd::dinode>(0) = lfi;
     w.write(fs.ino_offset(LOSTFOUND_INO), ib.bytes())?;
-    w.file.sync_all().map_err(|e| e.to_string())
+    w.file.sync_all().map_err(|e| crate::errno::Errno::from_io(&e).to_string())
 }
 
 struct ImageWriter {
@@ -323,8 +318,9 @@ struct ImageWriter {
 
 impl ImageWriter {
     fn write(&mut self, off: u64, bytes: &[u8]) -> Result<(), String> {
-        self.file.seek(SeekFrom::Start(off)).map_err(|e| e.to_string())?;
-        self.file.write_all(bytes).map_err(|e| e.to_string())
+        let errno = |e: std::io::Error| crate::errno::Errno::from_io(&e).to_string();
+        self.file.seek(SeekFrom::Start(off)).map_err(errno)?;
+        self.file.write_all(bytes).map_err(errno)
     }
 }
 

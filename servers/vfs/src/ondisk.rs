@@ -146,6 +146,16 @@ impl Layout for bsd::fs {
     }
 }
 
+/// The on-disk summary array (`struct csum` per cylinder group).
+pub fn csum_bytes(sums: &[bsd::csum]) -> Vec<u8> {
+    let size = core::mem::size_of::<bsd::csum>();
+    let mut b = Buf::zeroed(core::mem::size_of_val(sums));
+    for (i, s) in sums.iter().enumerate() {
+        *b.view_mut::<bsd::csum>(i * size) = *s;
+    }
+    b.bytes().to_vec()
+}
+
 /// Bit `i` of a map.
 pub fn isset(map: &[u8], i: usize) -> bool {
     map[i / 8] & (1 << (i % 8)) != 0
@@ -157,19 +167,45 @@ pub fn clrbit(map: &mut [u8], i: usize) {
     map[i / 8] &= !(1 << (i % 8));
 }
 
+/// Field offsets of `struct direct` (on disk) and `struct dirent` (from
+/// getdirentries), which share one layout; entries are variable-length,
+/// so they are read field by field at these offsets.
+pub const D_INO: usize = core::mem::offset_of!(bsd::direct, d_ino);
+pub const D_RECLEN: usize = core::mem::offset_of!(bsd::direct, d_reclen);
+pub const D_TYPE: usize = core::mem::offset_of!(bsd::direct, d_type);
+pub const D_NAMLEN: usize = core::mem::offset_of!(bsd::direct, d_namlen);
+pub const D_NAME: usize = core::mem::offset_of!(bsd::direct, d_name);
+const _: () = assert!(
+    core::mem::offset_of!(bsd::dirent, d_fileno) == D_INO
+        && core::mem::offset_of!(bsd::dirent, d_reclen) == D_RECLEN
+        && core::mem::offset_of!(bsd::dirent, d_type) == D_TYPE
+        && core::mem::offset_of!(bsd::dirent, d_namlen) == D_NAMLEN
+        && core::mem::offset_of!(bsd::dirent, d_name) == D_NAME
+);
+
+/// One directory entry's fixed fields, read from `bytes` at `off`
+/// (the caller checks that `off + D_NAME <= bytes.len()`).
+pub fn direct_header(bytes: &[u8], off: usize) -> (u32, usize, u8, usize) {
+    let ino = u32::from_le_bytes(bytes[off + D_INO..off + D_INO + 4].try_into().unwrap());
+    let reclen = u16::from_le_bytes(bytes[off + D_RECLEN..off + D_RECLEN + 2].try_into().unwrap()) as usize;
+    (ino, reclen, bytes[off + D_TYPE], bytes[off + D_NAMLEN] as usize)
+}
+
 /// Size in bytes of a directory entry with a name of `namlen` bytes.
 pub fn direct_size(namlen: usize) -> usize {
-    8 + ((namlen + 1 + 3) & !3)
+    D_NAME + ((namlen + 1 + 3) & !3)
 }
 
 /// Appends a directory entry to `out` (`reclen` 0: its minimal size).
 pub fn put_direct(out: &mut Vec<u8>, ino: u32, kind: u8, name: &[u8], reclen: usize) {
     let size = direct_size(name.len());
     let reclen = if reclen == 0 { size } else { reclen };
-    out.extend_from_slice(&ino.to_le_bytes());
-    out.extend_from_slice(&(reclen as u16).to_le_bytes());
-    out.push(kind);
-    out.push(name.len() as u8);
-    out.extend_from_slice(name);
-    out.resize(out.len() + reclen - 8 - name.len(), 0);
+    let start = out.len();
+    out.resize(start + reclen, 0);
+    let e = &mut out[start..];
+    e[D_INO..D_INO + 4].copy_from_slice(&ino.to_le_bytes());
+    e[D_RECLEN..D_RECLEN + 2].copy_from_slice(&(reclen as u16).to_le_bytes());
+    e[D_TYPE] = kind;
+    e[D_NAMLEN] = name.len() as u8;
+    e[D_NAME..D_NAME + name.len()].copy_from_slice(name);
 }

@@ -15,6 +15,7 @@ use std::sync::Once;
 
 use crate::bsd;
 use crate::errno::{check, Errno};
+use crate::ondisk::{direct_header, D_NAME};
 
 /// A descriptor of an open file of a volume.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -80,6 +81,7 @@ pub struct MountOptions {
 
 /// A mounted FFS image.
 pub struct Volume {
+    image: std::path::PathBuf,
     unit: c_int,
     mp: *mut bsd::mount,
     root: *mut bsd::vnode,
@@ -88,6 +90,14 @@ pub struct Volume {
 }
 
 static VFS_INIT: Once = Once::new();
+
+/// Images mounted in this process (canonical paths): mounting one twice
+/// would give two unsynchronised caches of the same disk.
+static MOUNTED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn mounted() -> std::sync::MutexGuard<'static, Vec<std::path::PathBuf>> {
+    MOUNTED.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Starts the VFS (once per process).
 pub fn vfs_init() {
@@ -109,8 +119,12 @@ impl Volume {
     /// Mounts the FFS in the image file at `image`.
     pub fn mount(image: &Path, opts: MountOptions) -> Result<Volume, Errno> {
         vfs_init();
-        let path = image.to_str().ok_or(Errno::EINVAL)?;
-        let unit = molt_shims::blkdev::attach(path, opts.read_only).map_err(Errno)?;
+        let canonical = image.canonicalize().map_err(|e| Errno::from_io(&e))?;
+        let path = canonical.to_str().ok_or(Errno::EINVAL)?.to_string();
+        if mounted().contains(&canonical) {
+            return Err(Errno(16)); // EBUSY
+        }
+        let unit = molt_shims::blkdev::attach(&path, opts.read_only).map_err(Errno)?;
         let flags = if opts.read_only { bsd::MNT_RDONLY as c_int } else { 0 };
         let mut mp = core::ptr::null_mut();
         let mut root = core::ptr::null_mut();
@@ -123,7 +137,8 @@ impl Volume {
             molt_shims::blkdev::detach(unit);
             return Err(Errno(e));
         }
-        Ok(Volume { unit, mp, root, mounted: true, _not_send: PhantomData })
+        mounted().push(canonical.clone());
+        Ok(Volume { image: canonical, unit, mp, root, mounted: true, _not_send: PhantomData })
     }
 
     /// Writes everything and unmounts; the image is clean afterwards.
@@ -152,6 +167,7 @@ impl Volume {
         if e == 0 {
             self.mounted = false;
             molt_shims::blkdev::detach(self.unit);
+            mounted().retain(|p| p != &self.image);
         }
         check(e)
     }
@@ -445,16 +461,13 @@ fn parse_dirents(bytes: &[u8], out: &mut Vec<DirEntry>) {
     const CHUNK: usize = bsd::DIRBLKSIZ as usize;
     for chunk in bytes.chunks(CHUNK) {
         let mut off = 0;
-        while off + 8 <= chunk.len() {
-            let ino = u32::from_le_bytes(chunk[off..off + 4].try_into().unwrap());
-            let reclen = u16::from_le_bytes(chunk[off + 4..off + 6].try_into().unwrap()) as usize;
-            let kind = chunk[off + 6];
-            let namlen = chunk[off + 7] as usize;
-            if reclen < 8 || !reclen.is_multiple_of(4) || off + reclen > chunk.len() || 8 + namlen + 1 > reclen {
+        while off + D_NAME <= chunk.len() {
+            let (ino, reclen, kind, namlen) = direct_header(chunk, off);
+            if reclen < D_NAME || reclen % 4 != 0 || off + reclen > chunk.len() || D_NAME + namlen + 1 > reclen {
                 break;
             }
             if ino != 0 {
-                out.push(DirEntry { ino, kind, name: chunk[off + 8..off + 8 + namlen].to_vec() });
+                out.push(DirEntry { ino, kind, name: chunk[off + D_NAME..off + D_NAME + namlen].to_vec() });
             }
             off += reclen;
         }

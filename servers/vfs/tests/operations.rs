@@ -3,7 +3,7 @@
 //! fsck, and mounted again to see that the contents survived.
 mod common;
 use common::*;
-use molt_vfs::{bsd, Errno};
+use molt_vfs::{bsd, Errno, MountOptions, Volume};
 
 #[test]
 fn create_read_write_truncate() {
@@ -41,6 +41,7 @@ fn create_read_write_truncate() {
     assert_eq!(v.open("nope", bsd::O_RDONLY, 0), Err(Errno::ENOENT));
     assert_eq!(v.open("small", bsd::O_CREAT | bsd::O_EXCL | bsd::O_RDWR, 0o644), Err(Errno::EEXIST));
     assert_eq!(v.open("small/x", bsd::O_RDONLY, 0), Err(Errno::ENOTDIR));
+    assert_eq!(Volume::mount(&img, MountOptions::default()).err(), Some(Errno(16)), "EBUSY: already mounted");
     let v = remount(v, &img);
     assert_eq!(&v.read_file("f").unwrap()[..3000], &want[..3000]);
     assert_eq!(v.stat("f").unwrap().size, 50_000);

@@ -13,8 +13,17 @@ pub unsafe extern "C" fn molt_cons_write(buf: *const c_char, len: usize) {
 }
 
 /// `void molt_panic_halt(const char *msg)`: a BSD panic stops the process
-/// (hosted) after panic() has printed the message.
+/// (hosted). The message also goes straight to standard error, so it is
+/// seen even while a test captures the console.
+///
+/// # Safety
+/// `msg` is null or a NUL-terminated string.
 #[export_name = "bsd_molt_panic_halt"]
-pub extern "C" fn molt_panic_halt(_msg: *const c_char) -> ! {
+pub unsafe extern "C" fn molt_panic_halt(msg: *const c_char) -> ! {
+    if !msg.is_null() {
+        // SAFETY: guaranteed by the caller.
+        let text = unsafe { core::ffi::CStr::from_ptr(msg) }.to_string_lossy();
+        eprintln!("bsd panic: {text}");
+    }
     std::process::abort()
 }

@@ -62,6 +62,9 @@ ffs_mount(struct mount *mp, const char *path, void *data, struct nameidata *ndp,
 		vrele(devvp);
 		return (error);
 	}
+	/* Where it is mounted, for messages (and the superblock's record). */
+	strncpy((char *)VFSTOUFS(mp)->um_fs->fs_fsmnt, path, MAXMNTLEN - 1);
+	strncpy(mp->mnt_stat.f_mntonname, path, MNAMELEN - 1);
 	return (0);
 }
 

@@ -118,12 +118,7 @@ pub(super) fn phase5(f: &mut Fsck) -> Result<(), String> {
 
     // The summary array and the superblock totals.
     let raw = f.read(fs.frag_bytes(i64::from(fs.fs_csaddr)), fs.fs_ncg as usize * 16)?;
-    let mut want_raw = Vec::with_capacity(raw.len());
-    for s in &sums {
-        for v in [s.cs_ndir, s.cs_nbfree, s.cs_nifree, s.cs_nffree] {
-            want_raw.extend_from_slice(&v.to_le_bytes());
-        }
-    }
+    let want_raw = crate::ondisk::csum_bytes(&sums);
     if raw != want_raw {
         f.problem("summary information is wrong".into());
         if f.repair {

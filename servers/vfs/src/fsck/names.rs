@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 use super::{Fsck, Kind};
 use crate::bsd;
-use crate::ondisk::{direct_size, put_direct, Layout, ROOTINO};
+use crate::ondisk::{direct_header, direct_size, put_direct, Layout, D_INO, D_NAME, D_RECLEN, D_TYPE, ROOTINO};
 
 const CHUNK: usize = bsd::DIRBLKSIZ as usize;
 
@@ -60,28 +60,25 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
             let mut off = 0usize;
             let mut prev: Option<usize> = None;
             while off < CHUNK {
-                let ino = u32::from_le_bytes(chunk[off..off + 4].try_into().unwrap());
-                let reclen = u16::from_le_bytes(chunk[off + 4..off + 6].try_into().unwrap()) as usize;
-                let dtype = chunk[off + 6];
-                let namlen = chunk[off + 7] as usize;
-                let ok = reclen >= 8 && reclen.is_multiple_of(4) && off + reclen <= CHUNK && reclen >= direct_size(namlen)
-                    && (ino == 0 || (chunk[off + 8..off + 8 + namlen].iter().all(|&b| b != 0 && b != b'/')
-                        && chunk[off + 8 + namlen] == 0));
+                let (ino, reclen, dtype, namlen) = direct_header(chunk, off);
+                let ok = reclen >= D_NAME && reclen.is_multiple_of(4) && off + reclen <= CHUNK && reclen >= direct_size(namlen)
+                    && (ino == 0 || (chunk[off + D_NAME..off + D_NAME + namlen].iter().all(|&b| b != 0 && b != b'/')
+                        && chunk[off + D_NAME + namlen] == 0));
                 if !ok {
                     f.problem(format!("directory inode {dir}: corrupted entry at offset {}", offset as usize + c * CHUNK + off));
                     if f.repair {
                         match prev {
-                            Some(p) => chunk[p + 4..p + 6].copy_from_slice(&((CHUNK - p) as u16).to_le_bytes()),
+                            Some(p) => chunk[p + D_RECLEN..p + D_RECLEN + 2].copy_from_slice(&((CHUNK - p) as u16).to_le_bytes()),
                             None => {
-                                chunk[off..off + 4].copy_from_slice(&0u32.to_le_bytes());
-                                chunk[off + 4..off + 6].copy_from_slice(&((CHUNK - off) as u16).to_le_bytes());
+                                chunk[off + D_INO..off + D_INO + 4].copy_from_slice(&0u32.to_le_bytes());
+                                chunk[off + D_RECLEN..off + D_RECLEN + 2].copy_from_slice(&((CHUNK - off) as u16).to_le_bytes());
                             }
                         }
                         dirty = true;
                     }
                     break;
                 }
-                let name = chunk[off + 8..off + 8 + namlen].to_vec();
+                let name = chunk[off + D_NAME..off + D_NAME + namlen].to_vec();
                 let pos_first = offset == 0 && c == 0 && off == 0;
                 let is_dot = name == b".";
                 let is_dotdot = name == b"..";
@@ -95,7 +92,7 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
                         if ino != dir || !pos_first {
                             f.problem(format!("directory inode {dir}: bad '.' entry"));
                             if f.repair && pos_first {
-                                chunk[off..off + 4].copy_from_slice(&dir.to_le_bytes());
+                                chunk[off + D_INO..off + D_INO + 4].copy_from_slice(&dir.to_le_bytes());
                                 dirty = true;
                             }
                         }
@@ -106,7 +103,7 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
                         if ino != parent {
                             f.problem(format!("directory inode {dir}: '..' is {ino}, should be {parent}"));
                             if f.repair {
-                                chunk[off..off + 4].copy_from_slice(&parent.to_le_bytes());
+                                chunk[off + D_INO..off + D_INO + 4].copy_from_slice(&parent.to_le_bytes());
                                 dirty = true;
                             }
                         }
@@ -129,7 +126,7 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
                                 f.problem(format!("directory inode {dir}: entry {:?} has type {dtype}, should be {}",
                                     String::from_utf8_lossy(&name), dtype_of(kind)));
                                 if f.repair {
-                                    chunk[off + 6] = dtype_of(kind);
+                                    chunk[off + D_TYPE] = dtype_of(kind);
                                     dirty = true;
                                 }
                             }
@@ -139,7 +136,7 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
                         }
                     }
                     if remove && f.repair {
-                        chunk[off..off + 4].copy_from_slice(&0u32.to_le_bytes());
+                        chunk[off + D_INO..off + D_INO + 4].copy_from_slice(&0u32.to_le_bytes());
                         dirty = true;
                     }
                 }
@@ -174,17 +171,16 @@ fn add_entry(f: &mut Fsck, dir: u32, name: &[u8], ino: u32, dtype: u8) -> Result
             let chunk = &mut data[c * CHUNK..(c + 1) * CHUNK];
             let mut off = 0;
             while off < CHUNK {
-                let eino = u32::from_le_bytes(chunk[off..off + 4].try_into().unwrap());
-                let reclen = u16::from_le_bytes(chunk[off + 4..off + 6].try_into().unwrap()) as usize;
-                if reclen < 8 || off + reclen > CHUNK {
+                let (eino, reclen, _, namlen) = direct_header(chunk, off);
+                if reclen < D_NAME || off + reclen > CHUNK {
                     break;
                 }
-                let used = if eino == 0 { 0 } else { direct_size(chunk[off + 7] as usize) };
+                let used = if eino == 0 { 0 } else { direct_size(namlen) };
                 if reclen - used >= need {
                     let mut entry = Vec::new();
                     put_direct(&mut entry, ino, dtype, name, reclen - used);
                     if used > 0 {
-                        chunk[off + 4..off + 6].copy_from_slice(&(used as u16).to_le_bytes());
+                        chunk[off + D_RECLEN..off + D_RECLEN + 2].copy_from_slice(&(used as u16).to_le_bytes());
                     }
                     chunk[off + used..off + reclen].copy_from_slice(&entry);
                     f.write(f.fs.frag_bytes(frag), &data)?;
