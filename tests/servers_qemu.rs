@@ -78,6 +78,47 @@ fn ps_lists_rs_pm_console_init_and_sh() {
     }
     let out = sh.run("echo one; false; echo two $?; true; echo three $?");
     assert!(out.contains("one\r\ntwo 1\r\nthree 0"), "`;` and `$?` are wrong:\n{out}");
+    let out = sh.run("nosuchprogram; echo status=$?");
+    assert!(out.contains("sh: nosuchprogram: not found") && out.contains("status=127"), "unknown program:\n{out}");
+}
+
+#[test]
+fn line_discipline_edits_and_end_of_file_restarts_the_shell() {
+    let mut sh = Shell::boot();
+    // Backspace and ^U edit the line before the shell sees it.
+    sh.guest.send(b"echo wrong\x15echo rigx\x7fht\n").unwrap();
+    sh.expect("\r\nright\r\n# ");
+    // ^C at the prompt discards the line and gives a new prompt.
+    sh.guest.send(b"echo discarded\x03").unwrap();
+    sh.expect("^C\r\n# ");
+    // ^D on an empty line is end of file: sh exits, init starts another.
+    sh.guest.send(b"\x04").unwrap();
+    sh.expect("init: sh (pid");
+    sh.expect("\n# ");
+    let out = sh.run("echo new-shell");
+    assert!(out.contains("new-shell"), "the new shell does not answer:\n{}", sh.log());
+    assert!(!sh.log().contains("discarded\r\n"), "^C did not discard the line:\n{}", sh.log());
+}
+
+#[test]
+fn two_writers_never_interleave_within_a_line() {
+    let mut sh = Shell::boot();
+    let out = sh.run("chatter 40");
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("chatter-")).collect();
+    assert_eq!(lines.len(), 80, "expected 80 chatter lines:\n{out}");
+    for line in lines {
+        let (tag, body) = line.split_once(' ').unwrap_or_else(|| panic!("malformed line {line:?}"));
+        let letter = tag.chars().nth(8).unwrap();
+        assert!(line.starts_with("chatter-") && tag.len() == 14, "interleaved line: {line:?}");
+        assert!(body.len() == 300 && body.chars().all(|c| c == letter), "interleaved line: {line:?}");
+    }
+}
+
+#[test]
+fn signal_handlers_default_actions_and_sigchld_in_a_user_program() {
+    let mut sh = Shell::boot();
+    let out = sh.run("sigtest; echo status=$?");
+    assert!(out.contains("sigtest: all signal checks passed") && out.contains("status=0"), "sigtest:\n{out}");
 }
 
 #[test]
