@@ -9,8 +9,8 @@
 //! reply waits until a line is typed). The line discipline is in
 //! `discipline`; ^C sends SIGINT to the foreground process group that the
 //! shell names with IPC_MSG_CONSOLE_SET_FG.
-#![no_std]
-#![no_main]
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(test), no_main)]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 

@@ -12,8 +12,8 @@
 //!
 //! If rs itself dies the kernel starts it again; the new instance adopts
 //! the running services it finds in the kernel's process table.
-#![no_std]
-#![no_main]
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(test), no_main)]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 

@@ -28,9 +28,10 @@ fn caught(sig: u64) -> u64 {
 }
 
 type Check = Result<(), &'static str>;
+type CheckFn = fn() -> Check;
 
 fn main(_args: &molt_rt::Args) -> i32 {
-    let checks: [(&str, fn() -> Check); 5] = [
+    let checks: [(&str, CheckFn); 5] = [
         ("handlers", handlers),
         ("ignore", ignore),
         ("defaults", defaults),

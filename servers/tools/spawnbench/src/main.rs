@@ -25,9 +25,12 @@ molt_rt::entry!(main);
 const MAX_ROUNDS: usize = 2000;
 const IDLE_MS: u64 = 3000;
 
+/// One measurement, given the number of rounds.
+type Step = fn(usize) -> Result<(), Error>;
+
 fn main(args: &molt_rt::Args) -> i32 {
     let rounds = args.rest().trim().parse::<usize>().unwrap_or(200).clamp(1, MAX_ROUNDS);
-    let steps: [(&str, fn(usize) -> Result<(), Error>); 3] =
+    let steps: [(&str, Step); 3] =
         [("fork_exec_exit_wait", fork_exec_exit_wait), ("crash_to_answer", crash_to_answer), ("rs_idle", rs_idle)];
     for (name, step) in steps {
         if let Err(e) = step(rounds) {
