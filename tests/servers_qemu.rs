@@ -147,6 +147,33 @@ fn pm_hang_is_reported_and_restarted_and_fork_works_again() {
     sh.expect("\n# ");
     let out = sh.run("true; echo forked-$?; uptime");
     assert!(out.contains("forked-0") && out.contains("up "), "fork after the pm restart failed:\n{}", sh.log());
+    // Stop and restart by command. (Stopping pm would leave the shell
+    // unable to fork the next command; init can go: sh runs on.)
+    let out = sh.run("service stop init; service list");
+    assert!(out.lines().any(|l| l.starts_with("init ") && l.contains("stopped")), "init not stopped:\n{out}");
+    sh.run("service restart pm");
+    let out = sh.run("service list; true; echo forked-again-$?");
+    let row = out.lines().find(|l| l.starts_with("pm ")).unwrap_or_else(|| panic!("no pm row:\n{out}"));
+    assert!(row.contains("running") && row.split_whitespace().nth(4) == Some("2"), "pm row: {row}");
+    assert!(out.contains("forked-again-0"), "fork after service restart failed:\n{}", sh.log());
+}
+
+#[test]
+fn a_crashed_rs_is_restarted_by_the_kernel_and_keeps_watching() {
+    let mut sh = Shell::boot();
+    sh.guest.send(b"service fi rs crash\n").unwrap();
+    sh.expect("rs: restarted; adopted 3 running services");
+    sh.expect("\n# ");
+    let out = sh.run("service list");
+    for name in ["pm", "console", "init"] {
+        assert!(out.lines().any(|l| l.starts_with(name) && l.contains("running")), "{name} not adopted:\n{out}");
+    }
+    // The new rs still notices a crash of a service it did not start.
+    sh.guest.send(b"service fi console crash\n").unwrap();
+    sh.expect("rs: restarted console as pid");
+    sh.expect("\n# ");
+    let out = sh.run("echo watched");
+    assert!(out.contains("watched"), "the shell stopped after the console restart:\n{}", sh.log());
 }
 
 #[test]

@@ -85,13 +85,6 @@ impl Server for Pm {
         self.reap();
         self.sweep();
     }
-
-    fn shutdown(&mut self) {
-        let all = self.procs.pids(Proc::alive);
-        for pid in all.iter() {
-            self.terminate(pid, molt_rt::process::Status::Signaled(SIGKILL).encode());
-        }
-    }
 }
 
 impl Pm {
