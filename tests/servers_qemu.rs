@@ -177,6 +177,18 @@ fn a_crashed_rs_is_restarted_by_the_kernel_and_keeps_watching() {
 }
 
 #[test]
+fn a_hung_console_is_restarted_and_the_shell_goes_on() {
+    let mut sh = Shell::boot();
+    sh.guest.send(b"service fi console hang\n").unwrap();
+    sh.expect("rs: warning: console (pid");
+    sh.expect("rs: restarted console as pid");
+    sh.expect("\n# ");
+    let out = sh.run("echo unhung");
+    assert!(out.contains("unhung"), "the shell stopped after the console restart:\n{}", sh.log());
+    assert!(!sh.log().contains("rs: warning: pm"), "the console's hang took pm down too:\n{}", sh.log());
+}
+
+#[test]
 fn kill_9_status_reaches_the_parents_wait() {
     let mut sh = Shell::boot();
     let out = sh.run("sleep 100 &");
