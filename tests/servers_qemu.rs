@@ -130,6 +130,12 @@ fn console_crash_is_restarted_within_a_second_and_the_shell_goes_on() {
     assert!(report.contains("rs: restarted console as pid"), "no restart report:\n{}", sh.log());
     let delay = restart_delay_ms(&report);
     assert!(delay < 1000, "console restarted {delay} ms after its crash");
+    let pid_after = |marker: &str| -> u64 {
+        let tail = report.split(marker).nth(1).unwrap_or_else(|| panic!("no {marker:?} in {report:?}"));
+        tail.split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+    };
+    let (old, new) = (pid_after("rs: console (pid "), pid_after("restarted console as pid "));
+    assert_ne!(old, new, "the restarted console must have a new endpoint");
     sh.expect("\n# ");
     let out = sh.run("echo still-here");
     assert!(out.contains("still-here"), "the next command did not run:\n{}", sh.log());

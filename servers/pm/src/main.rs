@@ -184,7 +184,7 @@ impl Pm {
             return;
         }
         for pid in adopted.iter() {
-            if !process_exists(pid) {
+            if !molt_rt::process::alive(pid) {
                 self.ended(pid, molt_rt::process::Status::Signaled(SIGKILL).encode());
             }
         }
@@ -221,16 +221,4 @@ impl Pm {
             _ => self.signal_parent(ppid),
         }
     }
-}
-
-/// True if the kernel still has a live process with endpoint `pid`.
-fn process_exists(pid: Pid) -> bool {
-    let mut index = 0;
-    while let Ok((info, next)) = kcall::proc_info(index) {
-        if u64::from(info.endpoint) == pid {
-            return info.state != 3;
-        }
-        index = next;
-    }
-    false
 }

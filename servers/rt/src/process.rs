@@ -170,6 +170,19 @@ pub fn on_signal(sig: u64, handler: extern "C" fn(u64)) -> Result<(), Error> {
     sigaction_raw(sig, handler as *const () as u64)
 }
 
+/// True while the kernel has a live (not yet ended) process with this pid.
+/// Needs the `proc_info` kernel call.
+pub fn alive(pid: Pid) -> bool {
+    let mut index = 0;
+    while let Ok((info, next)) = crate::kcall::proc_info(index) {
+        if u64::from(info.endpoint) == pid {
+            return info.state != 3;
+        }
+        index = next;
+    }
+    false
+}
+
 /// One row of the process list.
 #[derive(Clone, Copy, Debug)]
 pub struct ProcRow {
