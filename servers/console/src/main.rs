@@ -85,8 +85,11 @@ impl Server for Console {
     }
 
     fn tick(&mut self) {
-        // In case an interrupt was lost while we were busy.
+        // In case an interrupt notification was lost (a retrying call to
+        // pm sleeps, and sleeping takes every kernel event): read what
+        // came, and unmask the line again.
         self.drain_input();
+        let _ = kcall::irq_ack(uart::IRQ);
     }
 }
 
