@@ -78,6 +78,47 @@ fn ps_lists_rs_pm_console_init_and_sh() {
     }
     let out = sh.run("echo one; false; echo two $?; true; echo three $?");
     assert!(out.contains("one\r\ntwo 1\r\nthree 0"), "`;` and `$?` are wrong:\n{out}");
+    let out = sh.run("nosuchprogram; echo status=$?");
+    assert!(out.contains("sh: nosuchprogram: not found") && out.contains("status=127"), "unknown program:\n{out}");
+}
+
+#[test]
+fn line_discipline_edits_and_end_of_file_restarts_the_shell() {
+    let mut sh = Shell::boot();
+    // Backspace and ^U edit the line before the shell sees it.
+    sh.guest.send(b"echo wrong\x15echo rigx\x7fht\n").unwrap();
+    sh.expect("\r\nright\r\n# ");
+    // ^C at the prompt discards the line and gives a new prompt.
+    sh.guest.send(b"echo discarded\x03").unwrap();
+    sh.expect("^C\r\n# ");
+    // ^D on an empty line is end of file: sh exits, init starts another.
+    sh.guest.send(b"\x04").unwrap();
+    sh.expect("init: sh (pid");
+    sh.expect("\n# ");
+    let out = sh.run("echo new-shell");
+    assert!(out.contains("new-shell"), "the new shell does not answer:\n{}", sh.log());
+    assert!(!sh.log().contains("discarded\r\n"), "^C did not discard the line:\n{}", sh.log());
+}
+
+#[test]
+fn two_writers_never_interleave_within_a_line() {
+    let mut sh = Shell::boot();
+    let out = sh.run("chatter 40");
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("chatter-")).collect();
+    assert_eq!(lines.len(), 80, "expected 80 chatter lines:\n{out}");
+    for line in lines {
+        let (tag, body) = line.split_once(' ').unwrap_or_else(|| panic!("malformed line {line:?}"));
+        let letter = tag.chars().nth(8).unwrap();
+        assert!(line.starts_with("chatter-") && tag.len() == 14, "interleaved line: {line:?}");
+        assert!(body.len() == 300 && body.chars().all(|c| c == letter), "interleaved line: {line:?}");
+    }
+}
+
+#[test]
+fn signal_handlers_default_actions_and_sigchld_in_a_user_program() {
+    let mut sh = Shell::boot();
+    let out = sh.run("sigtest; echo status=$?");
+    assert!(out.contains("sigtest: all signal checks passed") && out.contains("status=0"), "sigtest:\n{out}");
 }
 
 #[test]
@@ -89,6 +130,12 @@ fn console_crash_is_restarted_within_a_second_and_the_shell_goes_on() {
     assert!(report.contains("rs: restarted console as pid"), "no restart report:\n{}", sh.log());
     let delay = restart_delay_ms(&report);
     assert!(delay < 1000, "console restarted {delay} ms after its crash");
+    let pid_after = |marker: &str| -> u64 {
+        let tail = report.split(marker).nth(1).unwrap_or_else(|| panic!("no {marker:?} in {report:?}"));
+        tail.split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+    };
+    let (old, new) = (pid_after("rs: console (pid "), pid_after("restarted console as pid "));
+    assert_ne!(old, new, "the restarted console must have a new endpoint");
     sh.expect("\n# ");
     let out = sh.run("echo still-here");
     assert!(out.contains("still-here"), "the next command did not run:\n{}", sh.log());
@@ -106,6 +153,45 @@ fn pm_hang_is_reported_and_restarted_and_fork_works_again() {
     sh.expect("\n# ");
     let out = sh.run("true; echo forked-$?; uptime");
     assert!(out.contains("forked-0") && out.contains("up "), "fork after the pm restart failed:\n{}", sh.log());
+    // Stop and restart by command. (Stopping pm would leave the shell
+    // unable to fork the next command; init can go: sh runs on.)
+    let out = sh.run("service stop init; service list");
+    assert!(out.lines().any(|l| l.starts_with("init ") && l.contains("stopped")), "init not stopped:\n{out}");
+    sh.run("service restart pm");
+    let out = sh.run("service list; true; echo forked-again-$?");
+    let row = out.lines().find(|l| l.starts_with("pm ")).unwrap_or_else(|| panic!("no pm row:\n{out}"));
+    assert!(row.contains("running") && row.split_whitespace().nth(4) == Some("2"), "pm row: {row}");
+    assert!(out.contains("forked-again-0"), "fork after service restart failed:\n{}", sh.log());
+}
+
+#[test]
+fn a_crashed_rs_is_restarted_by_the_kernel_and_keeps_watching() {
+    let mut sh = Shell::boot();
+    sh.guest.send(b"service fi rs crash\n").unwrap();
+    sh.expect("rs: restarted; adopted 3 running services");
+    sh.expect("\n# ");
+    let out = sh.run("service list");
+    for name in ["pm", "console", "init"] {
+        assert!(out.lines().any(|l| l.starts_with(name) && l.contains("running")), "{name} not adopted:\n{out}");
+    }
+    // The new rs still notices a crash of a service it did not start.
+    sh.guest.send(b"service fi console crash\n").unwrap();
+    sh.expect("rs: restarted console as pid");
+    sh.expect("\n# ");
+    let out = sh.run("echo watched");
+    assert!(out.contains("watched"), "the shell stopped after the console restart:\n{}", sh.log());
+}
+
+#[test]
+fn a_hung_console_is_restarted_and_the_shell_goes_on() {
+    let mut sh = Shell::boot();
+    sh.guest.send(b"service fi console hang\n").unwrap();
+    sh.expect("rs: warning: console (pid");
+    sh.expect("rs: restarted console as pid");
+    sh.expect("\n# ");
+    let out = sh.run("echo unhung");
+    assert!(out.contains("unhung"), "the shell stopped after the console restart:\n{}", sh.log());
+    assert!(!sh.log().contains("rs: warning: pm"), "the console's hang took pm down too:\n{}", sh.log());
 }
 
 #[test]

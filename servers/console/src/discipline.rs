@@ -114,3 +114,71 @@ impl Discipline {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(d: &mut Discipline, bytes: &[u8]) -> (Vec<u8>, Vec<Event>) {
+        let mut echoed = Vec::new();
+        let mut events = Vec::new();
+        for &b in bytes {
+            events.push(d.input(b, &mut |e| echoed.extend_from_slice(e)));
+        }
+        (echoed, events)
+    }
+
+    #[test]
+    fn a_line_is_echoed_and_queued_with_its_newline() {
+        let mut d = Discipline::new();
+        let (echo, events) = feed(&mut d, b"ls\r");
+        assert_eq!(echo, b"ls\r\n");
+        assert_eq!(events.last(), Some(&Event::LineReady));
+        assert_eq!(d.peek(), Some(&b"ls\n"[..]));
+        d.pop();
+        assert_eq!(d.peek(), None);
+    }
+
+    #[test]
+    fn backspace_and_kill_line_edit_before_the_reader_sees_it() {
+        let mut d = Discipline::new();
+        feed(&mut d, b"abx\x7f\x08c\x15echo ok\n");
+        assert_eq!(d.peek(), Some(&b"echo ok\n"[..]));
+        let (echo, _) = feed(&mut Discipline::new(), b"\x7f");
+        assert!(echo.is_empty(), "backspace on an empty line echoes nothing");
+    }
+
+    #[test]
+    fn ctrl_c_discards_the_line_and_interrupts() {
+        let mut d = Discipline::new();
+        let (echo, events) = feed(&mut d, b"sleep\x03");
+        assert_eq!(events.last(), Some(&Event::Interrupt));
+        assert!(echo.ends_with(b"^C\r\n"));
+        assert_eq!(d.peek(), None);
+        feed(&mut d, b"x\n");
+        assert_eq!(d.peek(), Some(&b"x\n"[..]));
+    }
+
+    #[test]
+    fn ctrl_d_ends_a_partial_line_or_means_end_of_file() {
+        let mut d = Discipline::new();
+        feed(&mut d, b"abc\x04\x04");
+        assert_eq!(d.peek(), Some(&b"abc"[..]));
+        d.pop();
+        assert_eq!(d.peek(), Some(&b""[..]));
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_a_full_queue_drops_the_oldest() {
+        let mut d = Discipline::new();
+        feed(&mut d, &[b'y'; LINE_MAX + 50]);
+        feed(&mut d, b"\n");
+        assert_eq!(d.peek().map(<[u8]>::len), Some(LINE_MAX + 1));
+        for i in 0..QUEUE as u8 {
+            feed(&mut d, &[b'0' + i, b'\n']);
+        }
+        assert_eq!(d.peek(), Some(&b"0\n"[..]), "the overlong line was dropped first");
+        let (echo, _) = feed(&mut d, b"\x01\x1b");
+        assert!(echo.is_empty(), "control characters are ignored");
+    }
+}

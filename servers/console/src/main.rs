@@ -9,8 +9,8 @@
 //! reply waits until a line is typed). The line discipline is in
 //! `discipline`; ^C sends SIGINT to the foreground process group that the
 //! shell names with IPC_MSG_CONSOLE_SET_FG.
-#![no_std]
-#![no_main]
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(test), no_main)]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
@@ -85,8 +85,11 @@ impl Server for Console {
     }
 
     fn tick(&mut self) {
-        // In case an interrupt was lost while we were busy.
+        // In case an interrupt notification was lost (a retrying call to
+        // pm sleeps, and sleeping takes every kernel event): read what
+        // came, and unmask the line again.
         self.drain_input();
+        let _ = kcall::irq_ack(uart::IRQ);
     }
 }
 

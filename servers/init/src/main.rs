@@ -7,7 +7,7 @@
 #![forbid(unsafe_code)]
 
 use molt_rt::process::{self, Pid, Status};
-use molt_rt::{kcall, outln, time, Args};
+use molt_rt::{outln, time, Args};
 
 molt_rt::entry!(main);
 
@@ -50,22 +50,11 @@ fn wait_for(pid: Pid) -> Option<Status> {
             Ok(Some((_, status))) => return Some(status),
             Ok(None) => {}
             Err(_) => {
-                while exists(pid) {
+                while process::alive(pid) {
                     let _ = time::sleep_ms(200);
                 }
                 return None;
             }
         }
     }
-}
-
-fn exists(pid: Pid) -> bool {
-    let mut index = 0;
-    while let Ok((info, next)) = kcall::proc_info(index) {
-        if u64::from(info.endpoint) == pid {
-            return info.state != 3;
-        }
-        index = next;
-    }
-    false
 }

@@ -33,6 +33,7 @@ molt_rt::entry!(main);
 
 fn main(_args: &Args) -> i32 {
     let mut pm = Pm { procs: Table::new(), loader: exec::Loader::new() };
+    pm.adopt_orphans();
     molt_rt::server::run("pm", &mut pm)
 }
 
@@ -85,13 +86,6 @@ impl Server for Pm {
         self.reap();
         self.sweep();
     }
-
-    fn shutdown(&mut self) {
-        let all = self.procs.pids(Proc::alive);
-        for pid in all.iter() {
-            self.terminate(pid, molt_rt::process::Status::Signaled(SIGKILL).encode());
-        }
-    }
 }
 
 impl Pm {
@@ -99,6 +93,22 @@ impl Pm {
     /// anyone after pm was restarted). `false` if the table is full.
     fn adopt(&mut self, pid: Pid) -> bool {
         self.procs.contains(pid) || self.procs.insert(Proc::new(pid, 0, pid))
+    }
+
+    /// After a restart of pm, the user processes the old pm forked have no
+    /// kernel parent: take them into the table (their parents are lost),
+    /// so kill, process groups and the exit sweep reach them.
+    fn adopt_orphans(&mut self) {
+        let rs = names::rs().map_or(u64::MAX, |e| u64::from(e.0));
+        let mut index = 0;
+        while let Ok((info, next)) = kcall::proc_info(index) {
+            index = next;
+            let pid = u64::from(info.endpoint);
+            let orphan = info.parent == Endpoint::NONE.0 && info.state != 3 && pid != rs && info.priv_id != names::RS_PRIV_ID;
+            if orphan && !self.procs.contains(pid) {
+                self.procs.insert(Proc::new(pid, 0, pid));
+            }
+        }
     }
 
     fn fork(&mut self, client: Endpoint) -> Result<u64, Error> {
@@ -191,7 +201,7 @@ impl Pm {
             return;
         }
         for pid in adopted.iter() {
-            if !process_exists(pid) {
+            if !molt_rt::process::alive(pid) {
                 self.ended(pid, molt_rt::process::Status::Signaled(SIGKILL).encode());
             }
         }
@@ -228,16 +238,4 @@ impl Pm {
             _ => self.signal_parent(ppid),
         }
     }
-}
-
-/// True if the kernel still has a live process with endpoint `pid`.
-fn process_exists(pid: Pid) -> bool {
-    let mut index = 0;
-    while let Ok((info, next)) = kcall::proc_info(index) {
-        if u64::from(info.endpoint) == pid {
-            return info.state != 3;
-        }
-        index = next;
-    }
-    false
 }

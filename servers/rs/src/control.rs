@@ -40,7 +40,11 @@ impl Rs {
     /// Stops service `index` and marks it stopped.
     fn stop(&mut self, index: usize) {
         let Some(s) = self.table.rows[index].as_mut() else { return };
-        let (ep, published, was_running) = (s.endpoint, s.published, s.state == State::Running);
+        let (ep, was_running) = (s.endpoint, s.state == State::Running);
+        // Only a server that is answering heartbeats is asked to stop: a
+        // call to a hung one would never return.
+        let heard_lately = time::now_ms().saturating_sub(s.last_heard_ms) <= 2 * u64::from(s.info.heartbeat_ms);
+        let published = s.published && heard_lately;
         s.state = State::Stopped;
         if !was_running || ep == Endpoint::NONE {
             return;
@@ -97,34 +101,5 @@ impl Rs {
         }
         let _ = kcall::power_off(0);
         kcall::exit(0)
-    }
-}
-
-/// A line of text formatted without a heap.
-pub struct Line {
-    buf: [u8; 256],
-    len: usize,
-}
-
-impl Line {
-    pub fn new() -> Line {
-        Line { buf: [0; 256], len: 0 }
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-
-    pub fn as_str(&self) -> &str {
-        core::str::from_utf8(self.as_bytes()).unwrap_or("?")
-    }
-}
-
-impl core::fmt::Write for Line {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let n = s.len().min(self.buf.len() - self.len);
-        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
-        Ok(())
     }
 }

@@ -12,8 +12,12 @@
 //!
 //! If rs itself dies the kernel starts it again; the new instance adopts
 //! the running services it finds in the kernel's process table.
-#![no_std]
-#![no_main]
+//!
+//! rs never waits on a service that might be hung: it reports through the
+//! kernel's debug output (the same serial line) rather than the console
+//! driver, and asks only services that still heartbeat to shut down.
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(test), no_main)]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
@@ -140,9 +144,6 @@ impl Rs {
             IPC_MSG_SERVICE_RESTART | IPC_MSG_SERVICE_STOP => {
                 let mut buf = [0; names::NAME_MAX];
                 let name = names::unpack(&msg.payload[..4], &mut buf);
-                let mut name_copy = [0u8; names::NAME_MAX];
-                name_copy[..name.len()].copy_from_slice(name.as_bytes());
-                let name = names::padded(&name_copy);
                 let result = if msg.mtype == IPC_MSG_SERVICE_STOP { self.stop_by_name(name) } else { self.restart_by_name(name) };
                 let _ = ipc::reply(from, &result_reply(result.map(|()| 0), [0; 6]));
             }
@@ -294,16 +295,11 @@ impl Rs {
         }
     }
 
-    /// Prints on the console through the driver, or on the kernel's debug
-    /// output if the driver is not there (or is busy calling us).
+    /// Prints a line on the serial console through the kernel's debug
+    /// output, never through the console driver: rs must not block on a
+    /// server that may be the hung one.
     fn say(&mut self, args: core::fmt::Arguments) {
-        let mut line = control::Line::new();
-        let _ = core::fmt::Write::write_fmt(&mut line, args);
-        let console = self.table.by_name("console").filter(|s| s.state == State::Running && s.published).map(|s| s.endpoint);
-        let sent = console.is_some_and(|ep| molt_rt::console::write_to(ep, line.as_bytes()).is_ok());
-        if !sent {
-            molt_rt::print!("{}", line.as_str());
-        }
+        molt_rt::print::print(args);
     }
 }
 

@@ -200,3 +200,70 @@ impl Service {
         NameBuf { bytes, len: name.len() }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(max_restarts: u32, backoff_ms: u32) -> Service {
+        let info = ServerInfo { heartbeat_ms: 500, silence_limit_ms: 2000, max_restarts, backoff_ms, ..Default::default() };
+        Service {
+            index: 1,
+            info,
+            endpoint: Endpoint::NONE,
+            state: State::Stopped,
+            restarts: 0,
+            consecutive: 0,
+            started_ms: 0,
+            last_heard_ms: 0,
+            published: false,
+            died_ms: 0,
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_for_consecutive_deaths_and_resets_after_a_stable_run() {
+        let mut s = service(10, 100);
+        s.on_start(Endpoint(5), 0, false);
+        assert_eq!(s.on_death(50), State::Restarting { at_ms: 150 });
+        s.on_start(Endpoint(6), 150, true);
+        assert_eq!(s.on_death(200), State::Restarting { at_ms: 400 });
+        s.on_start(Endpoint(7), 400, true);
+        assert_eq!(s.on_death(400 + STABLE_MS + 1), State::Restarting { at_ms: 400 + STABLE_MS + 1 + 100 });
+        assert_eq!(s.restarts, 2);
+    }
+
+    #[test]
+    fn gives_up_after_max_restarts_and_respects_stop() {
+        let mut s = service(1, 10);
+        s.on_start(Endpoint(5), 0, false);
+        assert!(matches!(s.on_death(1), State::Restarting { .. }));
+        s.on_start(Endpoint(6), 20, true);
+        assert_eq!(s.on_death(30), State::Failed);
+        let mut stopped = service(5, 10);
+        stopped.on_start(Endpoint(9), 0, false);
+        stopped.state = State::Stopped;
+        assert_eq!(stopped.on_death(5), State::Stopped);
+        assert_eq!(stopped.endpoint, Endpoint::NONE);
+    }
+
+    #[test]
+    fn silence_counts_only_for_published_running_services() {
+        let mut s = service(3, 10);
+        s.on_start(Endpoint(5), 1000, false);
+        assert_eq!(s.silent_too_long(5000), None, "not published yet");
+        s.published = true;
+        assert_eq!(s.silent_too_long(2500), None);
+        assert_eq!(s.silent_too_long(3500), Some(2500));
+        assert_eq!(s.deadline(), Some(1000 + 2000 + 1));
+        s.last_heard_ms = 3400;
+        assert_eq!(s.silent_too_long(3500), None);
+    }
+
+    #[test]
+    fn programs_without_a_policy_are_not_services() {
+        assert!(!is_service(&ServerInfo::default()));
+        assert!(is_service(&ServerInfo { max_restarts: 1, ..Default::default() }));
+        assert!(is_service(&ServerInfo { boot: 1, ..Default::default() }));
+    }
+}

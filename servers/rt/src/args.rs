@@ -8,12 +8,17 @@ pub struct Args {
 
 impl Args {
     /// Wraps the block the kernel placed on our stack.
-    pub fn from_start(ptr: *const u8, len: usize) -> Args {
+    ///
+    /// # Safety
+    /// `ptr` is null or points to `len` bytes that stay valid and unchanged
+    /// for the program's life (what the kernel passes to `_start`).
+    pub unsafe fn from_start(ptr: *const u8, len: usize) -> Args {
         let bytes = if ptr.is_null() || len == 0 {
             &[][..]
         } else {
-            // SAFETY: the kernel copied `len` bytes to `ptr` at the top of
-            // our stack, above anything the program will ever pop.
+            // SAFETY: the caller's promise: the kernel copied `len` bytes to
+            // `ptr` at the top of our stack, above anything the program
+            // will ever pop.
             unsafe { core::slice::from_raw_parts(ptr, len) }
         };
         Args { bytes }

@@ -21,6 +21,9 @@ impl<T> StaticCell<T> {
     }
 
     /// The value, the first time; `None` afterwards.
+    // A `&'static mut` from `&'static self` is the point: the flag makes it
+    // unique.
+    #[allow(clippy::mut_from_ref)]
     pub fn take(&'static self) -> Option<&'static mut T> {
         if self.taken.swap(true, Ordering::AcqRel) {
             return None;

@@ -46,7 +46,7 @@ impl Drop for Grant<'_> {
 
 /// Copies up to `buf.len()` bytes of a client's grant of `len` bytes into
 /// `buf`; returns the filled prefix.
-pub fn copy_in<'b>(owner: Endpoint, grant: u64, len: u64, buf: &'b mut [u8]) -> Result<&'b [u8], Error> {
+pub fn copy_in(owner: Endpoint, grant: u64, len: u64, buf: &mut [u8]) -> Result<&[u8], Error> {
     let n = (len as usize).min(buf.len());
     kcall::safecopy_from(owner, grant, 0, &mut buf[..n])?;
     Ok(&buf[..n])

@@ -10,7 +10,7 @@
 //! across restarts), then the clients of each server (`process` for pm,
 //! `console`), and `server`, the main loop every server shares, which
 //! sends the heartbeats. `cabi` gives C code `kern_fork`/`kern_exec`.
-#![no_std]
+#![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
@@ -38,14 +38,20 @@ pub use molt_abi::{Endpoint, Error, Message};
 #[macro_export]
 macro_rules! entry {
     ($main:path) => {
+        // Host unit tests of a program build it with std and the test
+        // harness, which bring their own entry point and panic handler.
+        #[cfg(not(test))]
         #[no_mangle]
         #[link_section = ".text._start"]
-        pub extern "C" fn _start(args: *const u8, args_len: usize) -> ! {
-            let args = $crate::args::Args::from_start(args, args_len);
+        pub unsafe extern "C" fn _start(args: *const u8, args_len: usize) -> ! {
+            // SAFETY: these are the kernel's start arguments: the argument
+            // block it copied to the top of our stack, never popped.
+            let args = unsafe { $crate::args::Args::from_start(args, args_len) };
             let status = $main(&args);
             $crate::kcall::exit(status as i64)
         }
 
+        #[cfg(not(test))]
         #[panic_handler]
         fn panic(info: &core::panic::PanicInfo) -> ! {
             $crate::println!("panic: {}", info);

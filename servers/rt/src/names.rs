@@ -175,3 +175,34 @@ impl Service {
 pub static PM: Service = Service::new("pm");
 /// The console driver.
 pub static CONSOLE: Service = Service::new("console");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_payload_words() {
+        let mut buf = [0; NAME_MAX];
+        for name in ["", "pm", "console", "a-name-of-exactly-thirty-two-by"] {
+            assert_eq!(unpack(&pack(name), &mut buf), name);
+        }
+    }
+
+    #[test]
+    fn overlong_names_are_cut_and_garbage_is_refused() {
+        let mut buf = [0; NAME_MAX];
+        let long = "x".repeat(40);
+        assert_eq!(unpack(&pack(&long), &mut buf).len(), NAME_MAX);
+        assert_eq!(unpack(&[u64::MAX; 4], &mut buf), "");
+        assert_eq!(padded(b"rs\0\0junk"), "rs");
+    }
+
+    #[test]
+    fn replies_decode_results_and_errors() {
+        let ok = Message::new(IPC_MSG_REPLY, [42, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(reply_value(&ok), Ok(42));
+        let err = Message::new(IPC_MSG_REPLY, [Error::NOENT.to_ret() as i64 as u64, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(reply_value(&err), Err(Error::NOENT));
+        assert_eq!(reply_value(&Message::new(IPC_MSG_LOOKUP, [0; 7])), Err(Error::INVAL));
+    }
+}

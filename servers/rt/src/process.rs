@@ -170,6 +170,19 @@ pub fn on_signal(sig: u64, handler: extern "C" fn(u64)) -> Result<(), Error> {
     sigaction_raw(sig, handler as *const () as u64)
 }
 
+/// True while the kernel has a live (not yet ended) process with this pid.
+/// Needs the `proc_info` kernel call.
+pub fn alive(pid: Pid) -> bool {
+    let mut index = 0;
+    while let Ok((info, next)) = crate::kcall::proc_info(index) {
+        if u64::from(info.endpoint) == pid {
+            return info.state != 3;
+        }
+        index = next;
+    }
+    false
+}
+
 /// One row of the process list.
 #[derive(Clone, Copy, Debug)]
 pub struct ProcRow {
@@ -200,3 +213,20 @@ pub fn proc_list(index: u64) -> Result<(ProcRow, u64), Error> {
     Ok((row, p[0]))
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_and_give_shell_codes() {
+        for s in [Status::Exited(0), Status::Exited(255), Status::Signaled(SIGKILL), Status::Faulted(14)] {
+            assert_eq!(Status::decode(s.encode()), s);
+        }
+        assert_eq!(Status::Signaled(SIGINT).shell_code(), 130);
+        assert_eq!(Status::Signaled(SIGKILL).shell_code(), 137);
+        assert_eq!(Status::Exited(3).shell_code(), 3);
+        // The kernel's own encoding of a fault: 0x100 | vector.
+        assert_eq!(Status::decode(0x10e), Status::Faulted(14));
+    }
+}

@@ -7,8 +7,8 @@
 //! - it sends IPC_MSG_HEARTBEAT with the server's pid every period, timed
 //!   by a kernel alarm (re-armed before every receive, so a handler that
 //!   sleeps cannot lose it);
-//! - it answers IPC_MSG_FAULT_INJECT (crash: a CPU exception; hang: spin
-//!   without ever heartbeating again) and IPC_MSG_SHUTDOWN (the handler
+//! - it answers IPC_MSG_FAULT_INJECT (crash: a CPU exception; hang: stop
+//!   answering and heartbeating, as a deadlocked server does) and IPC_MSG_SHUTDOWN (the handler
 //!   cleans up, then the server exits), and IPC_MSG_PING (echoed: the
 //!   cheapest proof that an instance answers).
 
@@ -78,8 +78,13 @@ pub fn inject_fault(kind: u64) -> ! {
         // kernel ends this process and tells rs, which is the point.
         unsafe { core::arch::asm!("ud2", options(noreturn)) }
     }
+    // Hang like a deadlocked server: never answer or heartbeat again, but
+    // without burning the CPU (a spinning server at a high priority would
+    // also starve every lower one and get them declared hung too).
+    let _ = kcall::alarm(0);
+    let mut msg = Message::default();
     loop {
-        ipc::yield_now();
+        let _ = ipc::receive(Endpoint::KERNEL, &mut msg);
     }
 }
 

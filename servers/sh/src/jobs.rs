@@ -78,6 +78,16 @@ impl Jobs {
                 status.shell_code()
             }
             Ok(None) => 0,
+            Err(molt_abi::Error::CHILD) => {
+                // pm was restarted and no longer knows the job is ours:
+                // wait for it to end all the same.
+                // (The new pm adopted it, so ^C still reaches its group.)
+                while process::alive(pid) {
+                    let _ = molt_rt::time::sleep_ms(50);
+                }
+                outln!("sh: {}: ended; its status was lost when pm restarted", pid);
+                1
+            }
             Err(e) => {
                 outln!("sh: wait: {}", e.text());
                 1

@@ -3,8 +3,8 @@
 //! name (fork and exec through pm), with `&` for background jobs, `;`
 //! between commands and `$?` for the last status. ^C at the prompt
 //! discards the line; during a foreground job it interrupts the job.
-#![no_std]
-#![no_main]
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(test), no_main)]
 #![forbid(unsafe_code)]
 
 mod jobs;

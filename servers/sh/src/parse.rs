@@ -36,7 +36,7 @@ pub fn expand<'b>(line: &str, status: u64, out: &'b mut [u8; LINE_MAX]) -> &'b s
     let status_text = decimal(status, &mut digits);
     let mut rest = line;
     while let Some(at) = rest.find("$?") {
-        push(rest[..at].as_bytes(), &mut len);
+        push(&rest.as_bytes()[..at], &mut len);
         push(status_text, &mut len);
         rest = &rest[at + 2..];
     }
@@ -53,5 +53,26 @@ fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
         if n == 0 {
             return &buf[i..];
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semicolons_split_and_ampersand_means_background() {
+        let cmds: Vec<(&str, bool)> = commands(" ps ; sleep 5 &;; echo a&").map(|c| (c.words, c.background)).collect();
+        assert_eq!(cmds, [("ps", false), ("sleep 5", true), ("echo a", true)]);
+        assert_eq!(commands("  ;  ").count(), 0);
+    }
+
+    #[test]
+    fn dollar_question_expands_to_the_status() {
+        let mut buf = [0; LINE_MAX];
+        assert_eq!(expand("echo $? and $?", 130, &mut buf), "echo 130 and 130");
+        assert_eq!(expand("no status here $", 0, &mut buf), "no status here $");
+        let long = "$?".repeat(400);
+        assert_eq!(expand(&long, 130, &mut buf).len(), LINE_MAX);
     }
 }

@@ -2,17 +2,25 @@
 //! table is full and fork fails with AGAIN. The first process then
 //! reports, ends the whole process group (ignoring the signal itself) and
 //! collects its children, so the system is left as it was. It forks
-//! through the C-callable `kern_fork` entry point.
+//! through C code (src/bomb.c) calling the historic `kern_fork` entry
+//! point of molt-rt.
 #![no_std]
 #![no_main]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 use molt_abi::Error;
-use molt_rt::cabi::kern_fork;
 use molt_rt::process::{self, SIGTERM, SIG_IGN};
 use molt_rt::{outln, time};
 
 molt_rt::entry!(main);
+
+// SAFETY: bomb_fork (src/bomb.c) takes no arguments, touches no memory
+// of ours and returns a long: it is safe to call from Rust.
+#[allow(unsafe_code)]
+unsafe extern "C" {
+    /// src/bomb.c: `kern_fork()`, called from C.
+    safe fn bomb_fork() -> i64;
+}
 
 /// How long a bomb child lingers once it can no longer fork.
 const LINGER_MS: u64 = 60_000;
@@ -21,7 +29,7 @@ fn main(_args: &molt_rt::Args) -> i32 {
     let Ok(me) = process::getpid() else { return 1 };
     let mut children = 0u64;
     let error = loop {
-        let ret = kern_fork();
+        let ret = bomb_fork();
         if ret == 0 {
             // A child bombs on too.
             children = 0;

@@ -5,7 +5,8 @@
 //!   round (instructions under QEMU's icount), median and p99, and the
 //!   nanoseconds all rounds took;
 //! - a console crash (fault injection) until the restarted console answers
-//!   a ping: TSC ticks and nanoseconds;
+//!   a ping: TSC ticks and nanoseconds (polled at the kernel's 10 ms
+//!   alarm resolution);
 //! - rs's CPU time over 3 idle seconds (heartbeats at the manifest's
 //!   periods), in parts per million.
 #![no_std]
@@ -24,9 +25,12 @@ molt_rt::entry!(main);
 const MAX_ROUNDS: usize = 2000;
 const IDLE_MS: u64 = 3000;
 
+/// One measurement, given the number of rounds.
+type Step = fn(usize) -> Result<(), Error>;
+
 fn main(args: &molt_rt::Args) -> i32 {
     let rounds = args.rest().trim().parse::<usize>().unwrap_or(200).clamp(1, MAX_ROUNDS);
-    let steps: [(&str, fn(usize) -> Result<(), Error>); 3] =
+    let steps: [(&str, Step); 3] =
         [("fork_exec_exit_wait", fork_exec_exit_wait), ("crash_to_answer", crash_to_answer), ("rs_idle", rs_idle)];
     for (name, step) in steps {
         if let Err(e) = step(rounds) {
@@ -77,7 +81,9 @@ fn crash_to_answer(_rounds: usize) -> Result<(), Error> {
             Ok(ep) if ep != old && ping(ep).is_ok() => break,
             _ => {}
         }
-        ipc::yield_now();
+        // Sleep, not yield: under icount a process that never blocks
+        // keeps the kernel's alarms (and so rs's backoff timer) from firing.
+        time::sleep_ms(1)?;
     }
     let (ticks, ns) = (rdtsc() - t0, kcall::uptime_ns() - n0);
     CONSOLE.forget();
