@@ -116,6 +116,12 @@ fn io_ports_and_irq_lines_need_privileges() {
 }
 
 #[test]
+fn alarms_arrive_on_time_while_processes_yield() {
+    scenario("alarm-yield", "");
+    scenario_icount("alarm-yield", "");
+}
+
+#[test]
 fn priority_policy_is_strict() {
     let log = scenario_icount("sched-prio", "sched=prio");
     assert!(log.contains("sched: prio policy"), "policy not selected:\n{log}");

@@ -11,7 +11,48 @@ use crate::{check, Verdict};
 use molt_abi::{Endpoint, Message};
 use molt_rt::{ipc, kcall, println};
 
-pub const ALL: &[(&str, fn() -> Verdict)] = &[("sched-prio", strict_priority), ("sched-stride", stride_shares)];
+pub const ALL: &[(&str, fn() -> Verdict)] =
+    &[("sched-prio", strict_priority), ("sched-stride", stride_shares), ("alarm-yield", alarm_while_yielding)];
+
+/// An alarm must arrive on time even while the process does nothing but
+/// yield (it then spends almost all its time in the kernel).
+fn alarm_while_yielding() -> Verdict {
+    let t0 = kcall::uptime_ns();
+    kcall::alarm(10_000_000).map_err(|_| "alarm")?;
+    let mut m = Message::default();
+    let mut yields = 0u64;
+    loop {
+        ipc::yield_now();
+        yields += 1;
+        if let Ok(from) = ipc::try_receive(Endpoint::ANY, &mut m) {
+            if from == Endpoint::KERNEL {
+                break;
+            }
+        }
+        check!(kcall::uptime_ns() - t0 < 2_000_000_000, "no alarm within 2 s while yielding");
+    }
+    let late_ms = (kcall::uptime_ns() - t0) / 1_000_000;
+    println!("alarm-yield: alarm after {late_ms} ms ({yields} yields)");
+    check!(late_ms < 40, "a 10 ms alarm came more than 40 ms late");
+    // Another process of the same priority sleeping on an alarm wakes on
+    // time while we keep yielding.
+    let sleeper = fork_child(|_| {
+        let t0 = kcall::uptime_ns();
+        if sleep(10_000_000).is_err() {
+            return -1;
+        }
+        ((kcall::uptime_ns() - t0) / 1_000_000) as i64
+    })?;
+    loop {
+        ipc::yield_now();
+        if let Ok(Some((_, ms))) = kcall::wait_nohang(sleeper) {
+            println!("alarm-yield: the sleeper woke after {ms} ms");
+            check!((10..40).contains(&ms), "a sleeper's 10 ms alarm was late while another process yielded");
+            return Ok(());
+        }
+        check!(kcall::uptime_ns() - t0 < 2_000_000_000, "the sleeper never woke");
+    }
+}
 
 fn spin(_parent: Endpoint) -> i64 {
     let mut x = 0u64;
