@@ -11,6 +11,7 @@
 use crate::arch::gdt::{USER_CS, USER_DS};
 use crate::arch::trap::TrapFrame;
 use crate::mem::vspace::USER_END;
+use molt_kernel_logic::usercopy::USER_BASE;
 use crate::proc::process::Activity;
 use crate::proc::{sched, Kernel};
 use molt_abi::{Endpoint, Error};
@@ -32,7 +33,8 @@ fn frame_bytes_mut(f: &mut TrapFrame) -> &mut [u8; FRAME_BYTES] {
 
 /// `signal(target, handler, signo, restorer)`.
 pub fn deliver(k: &mut Kernel, target: Endpoint, handler: u64, signo: u64, restorer: u64) -> Result<isize, Error> {
-    if handler < 0x1000 || handler >= USER_END || restorer < 0x1000 || restorer >= USER_END {
+    let user = USER_BASE..USER_END;
+    if !user.contains(&handler) || !user.contains(&restorer) {
         return Err(Error::FAULT);
     }
     let slot = k.resolve(target)?;

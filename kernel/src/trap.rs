@@ -33,7 +33,7 @@ pub unsafe extern "C" fn dispatch(frame: *mut TrapFrame) {
     // this function returns, and nothing else refers to it meanwhile
     // except through `user_frame` after a switch, which we do not race.
     let frame = unsafe { &*frame };
-    handle(frame.vector, frame.from_user(), frame);
+    handle(frame.vector, frame.came_from_user(), frame);
 }
 
 fn handle(vector: u64, from_user: bool, frame: &TrapFrame) {

@@ -41,7 +41,7 @@ pub struct TrapFrame {
 
 impl TrapFrame {
     /// True if the trap came from ring 3.
-    pub fn from_user(&self) -> bool {
+    pub fn came_from_user(&self) -> bool {
         self.cs & 3 == 3
     }
 }

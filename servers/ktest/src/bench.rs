@@ -4,6 +4,7 @@
 //!   server that replies with the request and waits for the next in one
 //!   `reply_receive`), 100,000 samples;
 //! - the null system call, 100,000 samples.
+//!
 //! Prints `BENCH name median=N p99=N samples=N` lines for the host tool.
 
 use crate::scenarios::{fork_child, quit};
@@ -13,7 +14,7 @@ use molt_abi::Message;
 use molt_rt::raw::rdtsc;
 use molt_rt::{ipc, kcall, println};
 
-pub const ALL: &[(&str, fn() -> Verdict)] = &[("bench", bench)];
+pub const ALL: &[crate::Scenario] = &[("bench", bench)];
 
 const SAMPLES: usize = 100_000;
 /// Where the sample buffer is mapped (at run time, so forked children of

@@ -61,7 +61,7 @@ pub fn fuzz_main(_args: &Args) -> i32 {
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     let mut done = 0u32;
     while done < CALLS {
-        let nr = if rng.next() % 4 == 0 { rng.next() } else { rng.next() % (SYS_COUNT as u64 + 2) };
+        let nr = if rng.next().is_multiple_of(4) { rng.next() } else { rng.next() % (SYS_COUNT as u64 + 2) };
         let mut a = [0u64; 6];
         for v in &mut a {
             *v = argument(&mut rng);

@@ -28,6 +28,9 @@ pub const FAIL: u32 = 0x11;
 /// A scenario's verdict.
 pub type Verdict = Result<(), &'static str>;
 
+/// A scenario: its name (as `ktest=` names it) and its body.
+pub type Scenario = (&'static str, fn() -> Verdict);
+
 fn main(args: &Args) -> i32 {
     match args.name() {
         "ktest-peer" => return scenarios::peer_main(),

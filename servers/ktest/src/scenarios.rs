@@ -7,7 +7,7 @@ use molt_abi::message::{IPC_MSG_PING, IPC_MSG_USER_BASE};
 use molt_abi::{Endpoint, Error, Message};
 use molt_rt::{ipc, kcall};
 
-pub const ALL: &[(&str, fn() -> Verdict)] = &[
+pub const ALL: &[crate::Scenario] = &[
     ("ipc", ipc_10k),
     ("fault", null_deref),
     ("forbidden", forbidden_send),

@@ -11,7 +11,7 @@ use crate::{check, Verdict};
 use molt_abi::{Endpoint, Message};
 use molt_rt::{ipc, kcall, println};
 
-pub const ALL: &[(&str, fn() -> Verdict)] =
+pub const ALL: &[crate::Scenario] =
     &[("sched-prio", strict_priority), ("sched-stride", stride_shares), ("alarm-yield", alarm_while_yielding)];
 
 /// An alarm must arrive on time even while the process does nothing but
