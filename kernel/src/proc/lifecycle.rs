@@ -8,7 +8,6 @@ use super::loader;
 use super::process::{initial_frame, Activity, Process};
 use super::{sched, Kernel, KERNEL};
 use crate::ipc::{deliver_notification, resume, wake_dead_waiters};
-use alloc::vec::Vec;
 use molt_abi::message::{IPC_MSG_REPLY, NOTIFY_EXIT};
 use molt_abi::{Endpoint, Error, Message};
 use molt_kernel_logic::ipc::IpcState;
@@ -134,6 +133,7 @@ pub fn exec_for(k: &mut Kernel, client: Endpoint, image: &[u8], args: &[u8], nam
 /// process, the caller must `sched::exit_and_schedule()` afterwards (it never
 /// returns to it).
 pub fn exit(k: &mut Kernel, slot: usize, status: i64) {
+    let running = k.current == Some(slot);
     let Ok(p) = k.proc(slot) else { return };
     if p.is_zombie() {
         return;
@@ -143,24 +143,21 @@ pub fn exit(k: &mut Kernel, slot: usize, status: i64) {
     p.activity = Activity::Zombie { status };
     p.alarm_at = None;
     p.grants.clear();
-    if k.current == Some(slot) {
+    if running {
+        // Leave the dying address space before freeing it.
         crate::mem::paging::activate(crate::mem::paging::kernel_pml4());
     }
-    k.proc(slot).map(|p| p.space = None).ok();
+    p.space = None;
     k.sched.remove(slot);
     let wakeups = k.ipc.exit(slot);
     wake_dead_waiters(k, wakeups.iter());
 
     // Children lose their parent; zombie children are reaped now.
-    let orphans: Vec<usize> = (0..k.procs.len())
-        .filter(|&s| k.procs[s].as_ref().is_some_and(|c| c.parent == Some(endpoint)))
-        .collect();
-    for s in orphans {
-        let zombie = k.procs[s].as_ref().is_some_and(|c| c.is_zombie());
-        if zombie {
-            reap(k, s);
-        } else if let Some(c) = k.procs[s].as_deref_mut() {
-            c.parent = None;
+    for s in 0..k.procs.len() {
+        match k.procs[s].as_deref_mut() {
+            Some(c) if c.parent == Some(endpoint) && c.is_zombie() => reap(k, s),
+            Some(c) if c.parent == Some(endpoint) => c.parent = None,
+            _ => {}
         }
     }
 
