@@ -2,9 +2,9 @@
 //! (fixed seed) of the superblock, a cylinder group, the inodes or the
 //! directory blocks. Each one is mounted, walked, read, written to and
 //! unmounted, and checked (and, every other one, repaired, then checked
-//! again) by our fsck. Every step may fail
-//! with an error; none may crash, hang or read out of bounds. A watchdog
-//! fails the test if one image takes more than 20 seconds.
+//! again) by our fsck. Every step may fail with an error; none may crash,
+//! hang or read out of bounds. A watchdog fails the test if one image
+//! takes more than 20 seconds.
 //! (Run under valgrind, see servers/vfs/README.md.)
 mod common;
 use common::*;
