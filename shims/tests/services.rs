@@ -177,3 +177,29 @@ fn tsleep_releases_giant_until_wakeup() {
     }
     sleeper.join().unwrap();
 }
+
+static REAL_FIRED: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn count_real(_arg: *mut c_void) {
+    REAL_FIRED.fetch_add(1, Ordering::SeqCst);
+}
+
+#[test]
+fn callouts_fire_under_the_real_clock() {
+    molt_shims::with_giant(|| {
+        // SAFETY: a Rust callback with a null argument, 2 ticks from now.
+        unsafe { bsd::timeout(Some(count_real), core::ptr::null_mut(), 2) }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while REAL_FIRED.load(Ordering::SeqCst) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the softclock thread never ran the callout");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // The kernel's `time` follows the host clock.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let t = molt_shims::with_giant(|| {
+        // SAFETY: reading the C clock variable with giant held.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!(bsd::time)) }
+    });
+    assert!((t.tv_sec - now).abs() <= 2, "time {} vs host {now}", t.tv_sec);
+}

@@ -503,12 +503,12 @@ setattr_locked(struct proc *p, struct vnode *vp, struct vattr *va)
 }
 
 static int
-setattr_path(struct proc *p, const char *path, struct vattr *va)
+setattr_path(struct proc *p, const char *path, struct vattr *va, int follow)
 {
 	struct nameidata nd;
 	int error;
 
-	NDINIT(&nd, LOOKUP, FOLLOW | LOCKLEAF, UIO_USERSPACE, path, p);
+	NDINIT(&nd, LOOKUP, follow | LOCKLEAF, UIO_USERSPACE, path, p);
 	if ((error = namei(&nd)) != 0)
 		return (error);
 	error = setattr_locked(p, nd.ni_vp, va);
@@ -584,29 +584,54 @@ fsync(struct proc *p, struct fsync_args *uap, register_t *retval)
 	return (error);
 }
 
-int
-chmod(struct proc *p, struct chmod_args *uap, register_t *retval)
+static int
+chmod1(struct proc *p, struct chmod_args *uap, int follow)
 {
 	struct vattr va;
 
 	vattr_null(&va);
 	va.va_mode = SCARG(uap, mode) & ALLPERMS;
-	return (setattr_path(p, SCARG(uap, path), &va));
+	return (setattr_path(p, SCARG(uap, path), &va, follow));
 }
 
 int
-chown(struct proc *p, struct chown_args *uap, register_t *retval)
+chmod(struct proc *p, struct chmod_args *uap, register_t *retval)
+{
+	return (chmod1(p, uap, FOLLOW));
+}
+
+/* lchmod, lchown, lutimes: as NetBSD has them, on the link itself. */
+int
+lchmod(struct proc *p, struct chmod_args *uap, register_t *retval)
+{
+	return (chmod1(p, uap, NOFOLLOW));
+}
+
+static int
+chown1(struct proc *p, struct chown_args *uap, int follow)
 {
 	struct vattr va;
 
 	vattr_null(&va);
 	va.va_uid = SCARG(uap, uid);
 	va.va_gid = SCARG(uap, gid);
-	return (setattr_path(p, SCARG(uap, path), &va));
+	return (setattr_path(p, SCARG(uap, path), &va, follow));
 }
 
 int
-utimes(struct proc *p, struct utimes_args *uap, register_t *retval)
+chown(struct proc *p, struct chown_args *uap, register_t *retval)
+{
+	return (chown1(p, uap, FOLLOW));
+}
+
+int
+lchown(struct proc *p, struct chown_args *uap, register_t *retval)
+{
+	return (chown1(p, uap, NOFOLLOW));
+}
+
+static int
+utimes1(struct proc *p, struct utimes_args *uap, int follow)
 {
 	struct timeval tv[2];
 	struct vattr va;
@@ -622,7 +647,19 @@ utimes(struct proc *p, struct utimes_args *uap, register_t *retval)
 	va.va_atime.tv_nsec = tv[0].tv_usec * 1000;
 	va.va_mtime.tv_sec = tv[1].tv_sec;
 	va.va_mtime.tv_nsec = tv[1].tv_usec * 1000;
-	return (setattr_path(p, SCARG(uap, path), &va));
+	return (setattr_path(p, SCARG(uap, path), &va, follow));
+}
+
+int
+utimes(struct proc *p, struct utimes_args *uap, register_t *retval)
+{
+	return (utimes1(p, uap, FOLLOW));
+}
+
+int
+lutimes(struct proc *p, struct utimes_args *uap, register_t *retval)
+{
+	return (utimes1(p, uap, NOFOLLOW));
 }
 
 int

@@ -176,31 +176,36 @@ struct MoltFs {
 }
 
 impl MoltFs {
-    fn run(&self, job: impl FnOnce(&mut State) + Send + 'static) {
+    /// Queues `job` for the volume thread, to run with the credentials of
+    /// the process that made the request (so the BSD permission checks
+    /// apply to it, and the files it creates are its own).
+    fn run(&self, req: &Request, job: impl FnOnce(&mut State) + Send + 'static) {
+        let (uid, gid) = (req.uid(), req.gid());
         let tx = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
-        let _ = tx.send(Box::new(job));
+        let _ = tx.send(Box::new(move |s: &mut State| {
+            molt_shims::set_thread_ids(uid, gid);
+            job(s)
+        }));
     }
 }
 
 impl Filesystem for MoltFs {
-    fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
+    fn lookup(&self, req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
         let name = name.as_bytes().to_vec();
-        self.run(move |s| match s.enter(from_fuse(parent), &name) {
+        self.run(req, move |s| match s.enter(from_fuse(parent), &name) {
             Ok(st) => reply.entry(&TTL, &attr(&st), Generation(0)),
             Err(e) => reply.error(fuse_err(e)),
         });
     }
 
-    fn getattr(&self, _req: &Request, ino: INodeNo, fh: Option<FileHandle>, reply: ReplyAttr) {
-        self.run(move |s| match s.stat_ino(from_fuse(ino), fh) {
+    fn getattr(&self, req: &Request, ino: INodeNo, fh: Option<FileHandle>, reply: ReplyAttr) {
+        self.run(req, move |s| match s.stat_ino(from_fuse(ino), fh) {
             Ok(st) => reply.attr(&TTL, &attr(&st)),
             Err(e) => reply.error(fuse_err(e)),
         });
     }
 
-    fn setattr(
-        &self,
-        _req: &Request,
+    fn setattr(&self, req: &Request,
         ino: INodeNo,
         mode: Option<u32>,
         uid: Option<u32>,
@@ -216,7 +221,7 @@ impl Filesystem for MoltFs {
         _flags: Option<fuser::BsdFileFlags>,
         reply: ReplyAttr,
     ) {
-        self.run(move |s| {
+        self.run(req, move |s| {
             let result = (|| {
                 let ino = from_fuse(ino);
                 let path = s.path_of(ino);
@@ -227,11 +232,11 @@ impl Filesystem for MoltFs {
                     }
                 }
                 if let Some(mode) = mode {
-                    s.vol.chmod(path.clone()?, mode & 0o7777)?;
+                    s.vol.lchmod(path.clone()?, mode & 0o7777)?;
                 }
                 if uid.is_some() || gid.is_some() {
                     let st = s.stat_ino(ino, fh)?;
-                    s.vol.chown(path.clone()?, uid.unwrap_or(st.uid), gid.unwrap_or(st.gid))?;
+                    s.vol.lchown(path.clone()?, uid.unwrap_or(st.uid), gid.unwrap_or(st.gid))?;
                 }
                 if atime.is_some() || mtime.is_some() {
                     let st = s.stat_ino(ino, fh)?;
@@ -240,7 +245,7 @@ impl Filesystem for MoltFs {
                         Some(TimeOrNow::Now) => stamp(SystemTime::now()),
                         Some(TimeOrNow::SpecificTime(t)) => stamp(t),
                     };
-                    s.vol.utimes(path?, pick(atime, st.atime), pick(mtime, st.mtime))?;
+                    s.vol.lutimes(path?, pick(atime, st.atime), pick(mtime, st.mtime))?;
                 }
                 s.stat_ino(ino, fh)
             })();
@@ -251,16 +256,16 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn readlink(&self, _req: &Request, ino: INodeNo, reply: ReplyData) {
-        self.run(move |s| match s.path_of(from_fuse(ino)).and_then(|p| s.vol.readlink(p)) {
+    fn readlink(&self, req: &Request, ino: INodeNo, reply: ReplyData) {
+        self.run(req, move |s| match s.path_of(from_fuse(ino)).and_then(|p| s.vol.readlink(p)) {
             Ok(t) => reply.data(&t),
             Err(e) => reply.error(fuse_err(e)),
         });
     }
 
-    fn mkdir(&self, _req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, reply: ReplyEntry) {
+    fn mkdir(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, reply: ReplyEntry) {
         let name = name.as_bytes().to_vec();
-        self.run(move |s| {
+        self.run(req, move |s| {
             let parent = from_fuse(parent);
             match s.child(parent, &name).and_then(|p| s.vol.mkdir(p, mode & !umask & 0o7777)).and_then(|()| s.enter(parent, &name)) {
                 Ok(st) => reply.entry(&TTL, &attr(&st), Generation(0)),
@@ -269,26 +274,26 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn unlink(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+    fn unlink(&self, req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
         let name = name.as_bytes().to_vec();
-        self.run(move |s| match s.child(from_fuse(parent), &name).and_then(|p| s.vol.unlink(p)) {
+        self.run(req, move |s| match s.child(from_fuse(parent), &name).and_then(|p| s.vol.unlink(p)) {
             Ok(()) => reply.ok(),
             Err(e) => reply.error(fuse_err(e)),
         });
     }
 
-    fn rmdir(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+    fn rmdir(&self, req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
         let name = name.as_bytes().to_vec();
-        self.run(move |s| match s.child(from_fuse(parent), &name).and_then(|p| s.vol.rmdir(p)) {
+        self.run(req, move |s| match s.child(from_fuse(parent), &name).and_then(|p| s.vol.rmdir(p)) {
             Ok(()) => reply.ok(),
             Err(e) => reply.error(fuse_err(e)),
         });
     }
 
-    fn symlink(&self, _req: &Request, parent: INodeNo, link_name: &OsStr, target: &Path, reply: ReplyEntry) {
+    fn symlink(&self, req: &Request, parent: INodeNo, link_name: &OsStr, target: &Path, reply: ReplyEntry) {
         let name = link_name.as_bytes().to_vec();
         let target = target.as_os_str().as_bytes().to_vec();
-        self.run(move |s| {
+        self.run(req, move |s| {
             let parent = from_fuse(parent);
             match s.child(parent, &name).and_then(|p| s.vol.symlink(&target, p)).and_then(|()| s.enter(parent, &name)) {
                 Ok(st) => reply.entry(&TTL, &attr(&st), Generation(0)),
@@ -297,9 +302,7 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn rename(
-        &self,
-        _req: &Request,
+    fn rename(&self, req: &Request,
         parent: INodeNo,
         name: &OsStr,
         newparent: INodeNo,
@@ -308,7 +311,7 @@ impl Filesystem for MoltFs {
         reply: ReplyEmpty,
     ) {
         let (name, newname) = (name.as_bytes().to_vec(), newname.as_bytes().to_vec());
-        self.run(move |s| {
+        self.run(req, move |s| {
             if !flags.is_empty() {
                 return reply.error(FuseErrno::from_i32(libc::EINVAL));
             }
@@ -324,9 +327,9 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn link(&self, _req: &Request, ino: INodeNo, newparent: INodeNo, newname: &OsStr, reply: ReplyEntry) {
+    fn link(&self, req: &Request, ino: INodeNo, newparent: INodeNo, newname: &OsStr, reply: ReplyEntry) {
         let newname = newname.as_bytes().to_vec();
-        self.run(move |s| {
+        self.run(req, move |s| {
             let newparent = from_fuse(newparent);
             let result = (|| {
                 s.vol.link(s.path_of(from_fuse(ino))?, s.child(newparent, &newname)?)?;
@@ -339,8 +342,8 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn open(&self, _req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
-        self.run(move |s| {
+    fn open(&self, req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
+        self.run(req, move |s| {
             let result = s.path_of(from_fuse(ino)).and_then(|p| s.vol.open(p, bsd_open_flags(flags.0), 0));
             match result {
                 Ok(fd) => {
@@ -353,9 +356,9 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn create(&self, _req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, flags: i32, reply: ReplyCreate) {
+    fn create(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, flags: i32, reply: ReplyCreate) {
         let name = name.as_bytes().to_vec();
-        self.run(move |s| {
+        self.run(req, move |s| {
             let parent = from_fuse(parent);
             let result = (|| {
                 let open_flags = bsd_open_flags(flags) | bsd::O_CREAT;
@@ -375,9 +378,7 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn read(
-        &self,
-        _req: &Request,
+    fn read(&self, req: &Request,
         _ino: INodeNo,
         fh: FileHandle,
         offset: u64,
@@ -386,7 +387,7 @@ impl Filesystem for MoltFs {
         _lock_owner: Option<fuser::LockOwner>,
         reply: ReplyData,
     ) {
-        self.run(move |s| {
+        self.run(req, move |s| {
             let Some(&fd) = s.files.get(&fh.0) else { return reply.error(FuseErrno::from_i32(libc::EBADF)) };
             let mut buf = vec![0u8; size as usize];
             match s.vol.pread(fd, offset, &mut buf) {
@@ -396,9 +397,7 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn write(
-        &self,
-        _req: &Request,
+    fn write(&self, req: &Request,
         _ino: INodeNo,
         fh: FileHandle,
         offset: u64,
@@ -409,7 +408,7 @@ impl Filesystem for MoltFs {
         reply: ReplyWrite,
     ) {
         let data = data.to_vec();
-        self.run(move |s| {
+        self.run(req, move |s| {
             let Some(&fd) = s.files.get(&fh.0) else { return reply.error(FuseErrno::from_i32(libc::EBADF)) };
             match s.vol.pwrite(fd, offset, &data) {
                 Ok(n) => reply.written(n as u32),
@@ -422,9 +421,7 @@ impl Filesystem for MoltFs {
         reply.ok();
     }
 
-    fn release(
-        &self,
-        _req: &Request,
+    fn release(&self, req: &Request,
         _ino: INodeNo,
         fh: FileHandle,
         _flags: OpenFlags,
@@ -432,21 +429,21 @@ impl Filesystem for MoltFs {
         _flush: bool,
         reply: ReplyEmpty,
     ) {
-        self.run(move |s| match s.files.remove(&fh.0).map(|fd| s.vol.close(fd)) {
+        self.run(req, move |s| match s.files.remove(&fh.0).map(|fd| s.vol.close(fd)) {
             Some(Err(e)) => reply.error(fuse_err(e)),
             _ => reply.ok(),
         });
     }
 
-    fn fsync(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, _datasync: bool, reply: ReplyEmpty) {
-        self.run(move |s| match s.files.get(&fh.0).map(|&fd| s.vol.fsync(fd)) {
+    fn fsync(&self, req: &Request, _ino: INodeNo, fh: FileHandle, _datasync: bool, reply: ReplyEmpty) {
+        self.run(req, move |s| match s.files.get(&fh.0).map(|&fd| s.vol.fsync(fd)) {
             Some(Err(e)) => reply.error(fuse_err(e)),
             _ => reply.ok(),
         });
     }
 
-    fn opendir(&self, _req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
-        self.run(move |s| match s.path_of(from_fuse(ino)).and_then(|p| s.vol.read_dir(p)) {
+    fn opendir(&self, req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
+        self.run(req, move |s| match s.path_of(from_fuse(ino)).and_then(|p| s.vol.read_dir(p)) {
             Ok(entries) => {
                 let fh = s.new_fh();
                 s.dirs.insert(fh, entries);
@@ -456,8 +453,8 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn readdir(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, offset: u64, mut reply: ReplyDirectory) {
-        self.run(move |s| {
+    fn readdir(&self, req: &Request, _ino: INodeNo, fh: FileHandle, offset: u64, mut reply: ReplyDirectory) {
+        self.run(req, move |s| {
             let Some(entries) = s.dirs.get(&fh.0) else { return reply.error(FuseErrno::from_i32(libc::EBADF)) };
             for (i, e) in entries.iter().enumerate().skip(offset as usize) {
                 if reply.add(to_fuse(e.ino), i as u64 + 1, dirent_kind(e), OsStr::from_bytes(&e.name)) {
@@ -468,15 +465,15 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn releasedir(&self, _req: &Request, _ino: INodeNo, fh: FileHandle, _flags: OpenFlags, reply: ReplyEmpty) {
-        self.run(move |s| {
+    fn releasedir(&self, req: &Request, _ino: INodeNo, fh: FileHandle, _flags: OpenFlags, reply: ReplyEmpty) {
+        self.run(req, move |s| {
             s.dirs.remove(&fh.0);
             reply.ok();
         });
     }
 
-    fn statfs(&self, _req: &Request, _ino: INodeNo, reply: ReplyStatfs) {
-        self.run(move |s| match s.vol.statfs() {
+    fn statfs(&self, req: &Request, _ino: INodeNo, reply: ReplyStatfs) {
+        self.run(req, move |s| match s.vol.statfs() {
             Ok(f) => reply.statfs(f.blocks, f.free, f.avail, f.files, f.free_files, f.block_size as u32, 255, f.frag_size as u32),
             Err(e) => reply.error(fuse_err(e)),
         });

@@ -55,6 +55,8 @@ fn import_dir(v: &Volume, src: &Path, dst: &[u8], links: &mut HashMap<(u64, u64)
         } else if ft.is_symlink() {
             let target = fs::read_link(&hp).map_err(|e| host_err(&hp, e))?;
             v.symlink(target.as_os_str().as_bytes(), &ip).map_err(|e| at(&ip, e))?;
+            v.lchown(&ip, meta.uid(), meta.gid()).map_err(|e| at(&ip, e))?;
+            v.lutimes(&ip, (meta.atime(), meta.atime_nsec()), (meta.mtime(), meta.mtime_nsec())).map_err(|e| at(&ip, e))?;
             *count += 1;
             continue;
         } else if ft.is_file() {

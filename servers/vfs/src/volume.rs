@@ -363,27 +363,52 @@ impl Volume {
         self.call(bsd::fsync, &mut a).map(|_| ())
     }
 
+    /// Sets permission bits (following a final symlink).
     pub fn chmod(&self, path: impl AsRef<[u8]>, mode: u32) -> Result<(), Errno> {
         let p = cpath(path.as_ref())?;
         let mut a = bsd::chmod_args { path: p.as_ptr(), mode: mode as c_int };
         self.call(bsd::chmod, &mut a).map(|_| ())
     }
 
+    /// Sets permission bits of `path` itself, even a symlink.
+    pub fn lchmod(&self, path: impl AsRef<[u8]>, mode: u32) -> Result<(), Errno> {
+        let p = cpath(path.as_ref())?;
+        let mut a = bsd::chmod_args { path: p.as_ptr(), mode: mode as c_int };
+        self.call(bsd::lchmod, &mut a).map(|_| ())
+    }
+
+    /// Sets owner and group (following a final symlink).
     pub fn chown(&self, path: impl AsRef<[u8]>, uid: u32, gid: u32) -> Result<(), Errno> {
         let p = cpath(path.as_ref())?;
         let mut a = bsd::chown_args { path: p.as_ptr(), uid: uid as c_int, gid: gid as c_int };
         self.call(bsd::chown, &mut a).map(|_| ())
     }
 
-    /// Sets access and modification times (seconds, nanoseconds).
-    pub fn utimes(&self, path: impl AsRef<[u8]>, atime: (i64, i64), mtime: (i64, i64)) -> Result<(), Errno> {
+    /// Sets owner and group of `path` itself, even a symlink.
+    pub fn lchown(&self, path: impl AsRef<[u8]>, uid: u32, gid: u32) -> Result<(), Errno> {
         let p = cpath(path.as_ref())?;
+        let mut a = bsd::chown_args { path: p.as_ptr(), uid: uid as c_int, gid: gid as c_int };
+        self.call(bsd::lchown, &mut a).map(|_| ())
+    }
+
+    fn utimes_call(&self, f: Syscall<bsd::utimes_args>, path: &[u8], atime: (i64, i64), mtime: (i64, i64)) -> Result<(), Errno> {
+        let p = cpath(path)?;
         let mut tv = [
             bsd::timeval { tv_sec: atime.0, tv_usec: atime.1 / 1000 },
             bsd::timeval { tv_sec: mtime.0, tv_usec: mtime.1 / 1000 },
         ];
         let mut a = bsd::utimes_args { path: p.as_ptr(), tptr: tv.as_mut_ptr() };
-        self.call(bsd::utimes, &mut a).map(|_| ())
+        self.call(f, &mut a).map(|_| ())
+    }
+
+    /// Sets access and modification times (seconds, nanoseconds).
+    pub fn utimes(&self, path: impl AsRef<[u8]>, atime: (i64, i64), mtime: (i64, i64)) -> Result<(), Errno> {
+        self.utimes_call(bsd::utimes, path.as_ref(), atime, mtime)
+    }
+
+    /// Sets the times of `path` itself, even a symlink.
+    pub fn lutimes(&self, path: impl AsRef<[u8]>, atime: (i64, i64), mtime: (i64, i64)) -> Result<(), Errno> {
+        self.utimes_call(bsd::lutimes, path.as_ref(), atime, mtime)
     }
 
     pub fn statfs(&self) -> Result<StatFs, Errno> {

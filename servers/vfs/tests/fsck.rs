@@ -154,3 +154,23 @@ fn a_bad_superblock_cannot_be_checked() {
     assert!(err.0.contains("magic"), "{}", err.0);
     assert_eq!(Volume::mount(&img, MountOptions::default()).err(), Some(molt_vfs::Errno::EFTYPE));
 }
+
+#[test]
+fn lost_and_found_is_made_when_needed() {
+    let s = Scratch::new("fsck-lf");
+    let (img, _, _) = sample(&s);
+    let g = {
+        let v = Volume::mount(&img, MountOptions::default()).unwrap();
+        let g = v.stat("g").unwrap().ino;
+        v.unmount().unwrap();
+        g
+    };
+    // Lose lost+found (its inode cleared) and orphan the file g.
+    poke_inode(&img, 3, |d| *d = bsd::dinode::default());
+    poke_entry(&img, 2, "g", |e| e[..4].copy_from_slice(&0u32.to_le_bytes()));
+    repair_and_verify(&img, &format!("inode {g} is not referenced"));
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    assert_eq!(v.read_file(format!("lost+found/#{g}")).unwrap(), b"gee");
+    assert_eq!(v.stat("/").unwrap().nlink, 4, "/, its '.', d's '..' and the new lost+found's '..'");
+    v.unmount().unwrap();
+}

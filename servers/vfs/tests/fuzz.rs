@@ -1,9 +1,10 @@
 //! Bad input: 10,000 copies of a small image, each with random corruption
 //! (fixed seed) of the superblock, a cylinder group, the inodes or the
 //! directory blocks. Each one is mounted, walked, read, written to and
-//! unmounted, and checked (and repaired) by our fsck. Every step may fail
-//! with an error; none may crash, hang or read out of bounds. A watchdog
-//! fails the test if one image takes more than 20 seconds.
+//! unmounted, and checked (and, every other one, repaired, then checked
+//! again) by our fsck. Every step may fail with an error; none may crash,
+//! hang or read out of bounds. A watchdog fails the test if one image
+//! takes more than 20 seconds.
 //! (Run under valgrind, see servers/vfs/README.md.)
 mod common;
 use common::*;
@@ -153,7 +154,7 @@ fn ten_thousand_corrupt_images() {
     // the thousand: keep them off the test output (panics still show).
     molt_shims::platform::cons_capture();
     let mut rng = Rng(0x5eed_f00d_cafe_b0ba);
-    let (mut mounted, mut checked_clean) = (0u64, 0u64);
+    let (mut mounted, mut checked_clean, mut repaired, mut clean_after_repair) = (0u64, 0u64, 0u64, 0u64);
     for i in 0..iterations {
         current.store(i, Ordering::SeqCst);
         started.store(epoch.elapsed().as_secs(), Ordering::SeqCst);
@@ -173,10 +174,19 @@ fn ten_thousand_corrupt_images() {
         if let Ok(report) = molt_vfs::fsck::check(&img, i % 2 == 0) {
             if report.clean() {
                 checked_clean += 1;
+            } else if report.repaired {
+                repaired += 1;
+                if molt_vfs::fsck::check(&img, false).is_ok_and(|r| r.clean()) {
+                    clean_after_repair += 1;
+                }
             }
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    eprintln!("fuzz: {iterations} images, {mounted} mounted, {checked_clean} clean for fsck");
+    eprintln!(
+        "fuzz: {iterations} images, {mounted} mounted, {checked_clean} clean for fsck, \
+         {repaired} repaired of which {clean_after_repair} then checked clean"
+    );
     assert!(mounted > iterations / 4, "most corruptions still mount: {mounted}");
+    assert_eq!(clean_after_repair, repaired, "every image fsck repaired then checks clean");
 }

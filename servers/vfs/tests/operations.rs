@@ -156,6 +156,14 @@ fn hard_links_and_symlinks() {
     v.symlink("loop2", "loop1").unwrap();
     v.symlink("loop1", "loop2").unwrap();
     assert_eq!(v.stat("loop1"), Err(Errno(62)), "ELOOP");
+    // The l* calls act on the link itself, the others on its target.
+    v.lchown("short", 5, 6).unwrap();
+    assert_eq!((v.lstat("short").unwrap().uid, v.stat("short").unwrap().uid), (5, 0));
+    v.chmod("short", 0o600).unwrap();
+    assert_eq!(v.stat("alias").unwrap().perm(), 0o600);
+    v.lutimes("short", (1000, 0), (2000, 0)).unwrap();
+    assert_eq!(v.lstat("short").unwrap().mtime.0, 2000);
+    assert_ne!(v.stat("short").unwrap().mtime.0, 2000);
     let v = remount(v, &img);
     assert_eq!(v.readlink("long").unwrap(), long_target.as_bytes());
     assert_eq!(v.read_file("short").unwrap(), b"shared data");

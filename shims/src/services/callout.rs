@@ -100,20 +100,26 @@ pub fn run_due() {
     }
 }
 
-/// Under the real clock, starts the thread that runs callouts every tick.
+/// The softclock thread: every tick, takes giant and runs due callouts
+/// (only while the real clock is in use).
+extern "C" fn softclock_main(_arg: *mut c_void) {
+    loop {
+        crate::platform::sleep_ns(clock::tick_ns());
+        if crate::platform::virtual_clock::now_ns().is_none() {
+            super::sched::with_giant(run_due);
+        }
+    }
+}
+
+/// Under the real clock, starts the softclock thread (once).
 fn start_ticker() {
     if crate::platform::virtual_clock::now_ns().is_some() || TICKER_STARTED.swap(true, Ordering::SeqCst) {
         return;
     }
-    std::thread::Builder::new()
-        .name("softclock".into())
-        .spawn(|| loop {
-            crate::platform::sleep_ns(clock::tick_ns());
-            if crate::platform::virtual_clock::now_ns().is_none() {
-                super::sched::with_giant(run_due);
-            }
-        })
-        .expect("softclock thread starts");
+    // SAFETY: softclock_main ignores its argument and may run on any
+    // thread; the name is a NUL-terminated literal.
+    let e = unsafe { crate::platform::thread_create(softclock_main, core::ptr::null_mut(), c"softclock".as_ptr()) };
+    assert_eq!(e, 0, "the softclock thread could not start");
 }
 
 /// `void timeout(void (*ftn)(void *), void *arg, int ticks)`.

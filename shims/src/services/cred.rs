@@ -122,15 +122,25 @@ pub(crate) fn new_thread_proc() -> *mut bsd::proc_ {
 
 /// Sets the user and group of the calling thread's credentials (the
 /// hosted tools act for the invoking user; FUSE for each request's caller).
+/// A credential shared with open files is copied first (crcopy), so files
+/// keep the credentials they were opened with.
 pub fn set_thread_ids(uid: u32, gid: u32) {
     super::sched::with_giant(|| {
-        // SAFETY: curproc is this thread's proc while we hold giant; its
-        // ucred is private to it (made by crdup in new_thread_proc).
+        // SAFETY: curproc is this thread's proc while we hold giant, and its
+        // pcred is private to it (made in new_thread_proc).
         unsafe {
-            let cr = (*(*bsd::curproc).p_cred).pc_ucred;
+            let pc = (*bsd::curproc).p_cred;
+            let cr = (*pc).pc_ucred;
+            if (*cr).cr_uid == uid && (*cr).cr_groups[0] == gid && (*cr).cr_ngroups == 1 {
+                return;
+            }
+            let cr = crcopy(cr);
+            (*pc).pc_ucred = cr;
             (*cr).cr_uid = uid;
             (*cr).cr_groups[0] = gid;
             (*cr).cr_ngroups = 1;
+            (*pc).p_ruid = uid;
+            (*pc).p_rgid = gid;
         }
     })
 }

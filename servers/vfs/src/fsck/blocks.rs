@@ -166,6 +166,13 @@ fn check_inode(f: &mut Fsck, ino: i64, d: bsd::dinode) -> Result<(), String> {
             first += nindir.pow(level + 1);
         }
     }
+    // Phase 2 reads a directory's blocks in order: a hole would shift them.
+    if w.bad.is_none() && kind == Kind::Dir {
+        let needed = (d.di_size as i64 + bsize - 1) / bsize;
+        if w.data.len() as i64 != needed {
+            w.bad = Some("directory has holes".into());
+        }
+    }
     if let Some(why) = w.bad.take() {
         f.problem(format!("inode {ino}: {why}: clear"));
         for &frag in &w.claimed {

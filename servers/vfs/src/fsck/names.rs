@@ -57,6 +57,21 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
                 break;
             }
             let chunk = &mut data[c * CHUNK..(c + 1) * CHUNK];
+            if offset == 0 && c == 0 && !starts_with_dots(chunk, dir) {
+                f.problem(format!("directory inode {dir}: first entries are not '.' and '..'"));
+                if f.repair {
+                    // Rewrite the chunk as "." and ".."; the entries it held
+                    // are dropped, and phases 3 and 4 reconnect what they
+                    // named to lost+found.
+                    let parent = f.inodes[dir as usize].parent;
+                    let mut fresh = Vec::with_capacity(CHUNK);
+                    put_direct(&mut fresh, dir, bsd::DT_DIR as u8, b".", 0);
+                    let used = fresh.len();
+                    put_direct(&mut fresh, parent, bsd::DT_DIR as u8, b"..", CHUNK - used);
+                    chunk.copy_from_slice(&fresh);
+                    dirty = true;
+                }
+            }
             let mut off = 0usize;
             let mut prev: Option<usize> = None;
             while off < CHUNK {
@@ -84,7 +99,9 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
                 let is_dotdot = name == b"..";
                 let mut remove = false;
                 if ino != 0 {
-                    if u64::from(ino) >= ninodes || (ino as i64) < ROOTINO || f.inodes[ino as usize].kind == Kind::Free {
+                    let unallocated = u64::from(ino) >= ninodes || (ino as i64) < ROOTINO
+                        || f.inodes[ino as usize].kind == Kind::Free;
+                    if unallocated && !is_dot && !is_dotdot {
                         f.problem(format!("directory inode {dir}: entry {:?} names unallocated inode {ino}", String::from_utf8_lossy(&name)));
                         remove = true;
                     } else if is_dot {
@@ -162,6 +179,17 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
     Ok(())
 }
 
+/// Does a directory's first chunk start with "." (naming `dir`) and ".."?
+fn starts_with_dots(chunk: &[u8], dir: u32) -> bool {
+    let (ino, reclen, _, namlen) = direct_header(chunk, 0);
+    if ino != dir || namlen != 1 || chunk[D_NAME] != b'.' || reclen < direct_size(1) || reclen + D_NAME > CHUNK {
+        return false;
+    }
+    let (ino2, reclen2, _, namlen2) = direct_header(chunk, reclen);
+    ino2 != 0 && namlen2 == 2 && &chunk[reclen + D_NAME..reclen + D_NAME + 2] == b".."
+        && reclen2 >= direct_size(2) && reclen + reclen2 <= CHUNK
+}
+
 /// Adds an entry to directory `dir` in the slack of an existing entry.
 fn add_entry(f: &mut Fsck, dir: u32, name: &[u8], ino: u32, dtype: u8) -> Result<bool, String> {
     let need = direct_size(name.len());
@@ -193,12 +221,85 @@ fn add_entry(f: &mut Fsck, dir: u32, name: &[u8], ino: u32, dtype: u8) -> Result
     Ok(false)
 }
 
+/// Makes /lost+found (as 4.4BSD fsck does when it needs one): a free
+/// inode and a free block, a directory of empty chunks, an entry in the
+/// root. Phase 5 then marks both used in the maps.
+fn make_lost_found(f: &mut Fsck) -> Result<Option<u32>, String> {
+    let fs = f.fs;
+    let Some(ino) = (ROOTINO as usize + 1..f.inodes.len()).find(|&i| f.inodes[i].kind == Kind::Free) else {
+        return Ok(None);
+    };
+    let frag = i64::from(fs.fs_frag);
+    let mut block = None;
+    'groups: for c in 0..i64::from(fs.fs_ncg) {
+        let end = (fs.cgbase(c) + i64::from(fs.fs_fpg)).min(i64::from(fs.fs_size));
+        let mut b = (fs.cgdmin(c) + frag - 1) / frag * frag;
+        while b + frag <= end {
+            if (b..b + frag).all(|d| !f.is_used(d)) {
+                block = Some(b);
+                break 'groups;
+            }
+            b += frag;
+        }
+    }
+    let Some(block) = block else { return Ok(None) };
+    let root = ROOTINO as u32;
+    if !add_entry(f, root, b"lost+found", ino as u32, bsd::DT_DIR as u8)? {
+        return Ok(None);
+    }
+    let bsize = fs.fs_bsize as usize;
+    let mut data = Vec::with_capacity(bsize);
+    put_direct(&mut data, ino as u32, bsd::DT_DIR as u8, b".", 0);
+    let used = data.len();
+    put_direct(&mut data, root, bsd::DT_DIR as u8, b"..", CHUNK - used);
+    while data.len() < bsize {
+        put_direct(&mut data, 0, 0, b"", CHUNK);
+    }
+    f.write(fs.frag_bytes(block), &data)?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i32).unwrap_or(0);
+    let mut d = bsd::dinode { di_mode: (bsd::IFDIR | 0o700) as u16, di_nlink: 2, di_size: bsize as u64, ..Default::default() };
+    d.di_db[0] = block as i32;
+    d.di_blocks = (bsize / 512) as i32;
+    d.di_atime = now;
+    d.di_mtime = now;
+    d.di_ctime = now;
+    f.write_inode(ino as i64, &d)?;
+    for b in block..block + frag {
+        f.set_used(b, true);
+    }
+    let info = &mut f.inodes[ino];
+    info.kind = Kind::Dir;
+    info.nlink = 2;
+    info.size = bsize as u64;
+    info.blocks = vec![(block, bsize as i64)];
+    info.links_found = 2; // its entry in / and its "."
+    info.parent = root;
+    info.reached = true;
+    // Its ".." is a new link to the root, counted and recorded at once (the
+    // root's own count may already have been checked).
+    f.inodes[root as usize].links_found += 1;
+    f.inodes[root as usize].nlink += 1;
+    let mut rd = f.read_inode(ROOTINO)?;
+    rd.di_nlink += 1;
+    f.write_inode(ROOTINO, &rd)?;
+    f.report.dirs += 1;
+    f.problem(format!("no lost+found: made one (inode {ino})"));
+    f.lost_found = Some(ino as u32);
+    Ok(Some(ino as u32))
+}
+
 /// Reconnects `ino` to lost+found; false if there is no room or no lost+found.
 fn reconnect(f: &mut Fsck, ino: u32) -> Result<bool, String> {
-    let Some(lf) = f.lost_found else { return Ok(false) };
     if !f.repair {
         return Ok(false);
     }
+    let lf = match f.lost_found {
+        Some(lf) => lf,
+        None => match make_lost_found(f)? {
+            Some(lf) => lf,
+            None => return Ok(false),
+        },
+    };
     let name = format!("#{ino}");
     let kind = f.inodes[ino as usize].kind;
     if !add_entry(f, lf, name.as_bytes(), ino, dtype_of(kind))? {
