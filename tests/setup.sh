@@ -23,10 +23,16 @@ if [ ${#want_debs[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${want_debs[@]}"
 fi
 
+# Debian's own python3 refuses pip installs into the system (PEP 668);
+# test tools are fine there, so fall back to --break-system-packages.
+pip_install() {
+  python3 -m pip install -q "$1" 2>/dev/null || python3 -m pip install -q --break-system-packages "$1"
+}
+
 for f in "$deps"/pip-*.txt; do
   [ -e "$f" ] || continue
   grep -vE '^\s*(#|$)' "$f" | while read -r pkg; do
-    python3 -m pip show "${pkg%%[=<>]*}" >/dev/null 2>&1 || python3 -m pip install -q "$pkg"
+    python3 -m pip show "${pkg%%[=<>]*}" >/dev/null 2>&1 || pip_install "$pkg"
   done
 done
 
