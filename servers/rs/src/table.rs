@@ -57,6 +57,22 @@ pub struct Service {
 }
 
 impl Service {
+    /// Manifest entry `index`, not running yet.
+    pub fn stopped(index: usize, info: ServerInfo) -> Service {
+        Service {
+            index,
+            info,
+            endpoint: Endpoint::NONE,
+            state: State::Stopped,
+            restarts: 0,
+            consecutive: 0,
+            started_ms: 0,
+            last_heard_ms: 0,
+            published: false,
+            died_ms: 0,
+        }
+    }
+
     pub fn name(&self) -> &str {
         padded(&self.info.name)
     }
@@ -136,18 +152,7 @@ impl Table {
         let mut index = 0;
         while let Ok((info, count)) = molt_rt::kcall::server_info(index) {
             if index < MAX_SERVICES && is_service(&info) {
-                rows[index] = Some(Service {
-                    index,
-                    info,
-                    endpoint: Endpoint::NONE,
-                    state: State::Stopped,
-                    restarts: 0,
-                    consecutive: 0,
-                    started_ms: 0,
-                    last_heard_ms: 0,
-                    published: false,
-                    died_ms: 0,
-                });
+                rows[index] = Some(Service::stopped(index, info));
             }
             index += 1;
             if index >= count {
@@ -207,18 +212,7 @@ mod tests {
 
     fn service(max_restarts: u32, backoff_ms: u32) -> Service {
         let info = ServerInfo { heartbeat_ms: 500, silence_limit_ms: 2000, max_restarts, backoff_ms, ..Default::default() };
-        Service {
-            index: 1,
-            info,
-            endpoint: Endpoint::NONE,
-            state: State::Stopped,
-            restarts: 0,
-            consecutive: 0,
-            started_ms: 0,
-            last_heard_ms: 0,
-            published: false,
-            died_ms: 0,
-        }
+        Service::stopped(1, info)
     }
 
     #[test]
