@@ -248,3 +248,17 @@ fn poweroff_stops_the_services_and_exits_qemu_with_0() {
     assert!(log.contains("rs: all services stopped; powering off"), "services were not stopped:\n{log}");
     assert_eq!(status, 0, "QEMU exit status; serial log:\n{log}");
 }
+
+#[test]
+fn input_typed_before_the_console_is_up_is_not_lost() {
+    // As when a script is piped into `cargo run --release`: the whole
+    // input is there before the guest boots.
+    let mut guest = Guest::spawn(image(), &Options::default()).expect("qemu starts");
+    // `$?` expands to 0, so the output differs from the echoed input.
+    guest.send(b"echo first$?line\necho second$?line\npoweroff\n").expect("type ahead");
+    let status = guest.wait_exit(STEP).unwrap_or_else(|e| panic!("{e}"));
+    let log = guest.log();
+    assert!(log.contains("first0line"), "the first line was lost or mangled:\n{log}");
+    assert!(log.contains("second0line"), "the second line was lost or mangled:\n{log}");
+    assert_eq!(status, 0, "poweroff did not end QEMU with 0:\n{log}");
+}

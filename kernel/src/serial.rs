@@ -25,7 +25,8 @@ impl Serial {
         outb(COM1, 0x01); // 115200 baud
         outb(COM1 + 1, 0x00);
         outb(COM1 + 3, 0x03); // 8N1
-        outb(COM1 + 2, 0xc7); // FIFO on, cleared
+        // The FIFOs stay off: turning them on clears them, and a byte
+        // already typed (input piped in before boot) would be lost.
         outb(COM1 + 4, 0x03); // DTR, RTS
         self.ready = true;
     }

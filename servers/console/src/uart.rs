@@ -6,7 +6,6 @@ use molt_rt::port::{inb, outb};
 const BASE: u16 = 0x3f8;
 const DATA: u16 = BASE;
 const IER: u16 = BASE + 1;
-const FCR: u16 = BASE + 2;
 const MCR: u16 = BASE + 4;
 const LSR: u16 = BASE + 5;
 
@@ -16,11 +15,13 @@ const LSR_THR_EMPTY: u8 = 0x20;
 /// The IRQ line of COM1.
 pub const IRQ: u8 = 4;
 
-/// Keeps the line settings the kernel chose, turns the FIFO on (one-byte
-/// trigger, contents kept: bytes typed while the driver restarted are not
-/// lost), and enables the receive interrupt (OUT2 routes it to the PIC).
+/// Keeps the line settings the kernel chose and enables the receive
+/// interrupt (OUT2 routes it to the PIC). The FIFOs stay off, as the
+/// kernel left them: switching them on clears them, which would lose
+/// bytes typed (or piped in) before the driver started or while it
+/// restarted; with them off the UART holds one byte and the host side
+/// waits until the driver has read it.
 pub fn init() {
-    outb(FCR, 0x01);
     outb(MCR, 0x0b);
     outb(IER, 0x01);
 }
