@@ -168,26 +168,33 @@ cons_putc(int c, void *arg)
 		cons_flush();
 }
 
+/* Formats onto the console and flushes the last partial line. */
+static void
+cons_vprintf(const char *fmt, va_list ap)
+{
+	kvprintf(cons_putc, NULL, fmt, ap);
+	cons_flush();
+}
+
 void
 printf(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvprintf(cons_putc, NULL, fmt, ap);
+	cons_vprintf(fmt, ap);
 	va_end(ap);
-	cons_flush();
 }
 
+/* uprintf(): there is no controlling terminal; the console stands in. */
 void
 uprintf(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvprintf(cons_putc, NULL, fmt, ap);
+	cons_vprintf(fmt, ap);
 	va_end(ap);
-	cons_flush();
 }
 
 /* log(): there is no syslog daemon yet; messages go to the console. */
@@ -199,9 +206,8 @@ log(int level, const char *fmt, ...)
 	if (level > LOG_INFO)
 		return;
 	va_start(ap, fmt);
-	kvprintf(cons_putc, NULL, fmt, ap);
+	cons_vprintf(fmt, ap);
 	va_end(ap);
-	cons_flush();
 }
 
 void
