@@ -219,25 +219,35 @@ fn proc_info(k: &mut Kernel, from: u64, out: u64) -> Result<isize, Error> {
     };
     let name = p.name.as_str().as_bytes();
     info.name[..name.len()].copy_from_slice(name);
-    // SAFETY: ProcInfo is repr(C) plain integers with no padding
-    // (u32, u32, u64, u32, u32, [u8; 24]).
-    let bytes = unsafe {
-        core::slice::from_raw_parts(&info as *const ProcInfo as *const u8, core::mem::size_of::<ProcInfo>())
-    };
-    space(k)?.write(out, bytes)?;
+    copy_out(k, out, &info)?;
     Ok(slot as isize + 1)
 }
 
 fn server_info(k: &mut Kernel, index: u64, out: u64) -> Result<isize, Error> {
     let index = usize::try_from(index).map_err(|_| Error::INVAL)?;
     let (info, count) = crate::boot::server_info(index).ok_or(Error::NOENT)?;
-    // SAFETY: ServerInfo is repr(C): a [u8; 32] then seven u32 fields, no
-    // padding.
-    let bytes = unsafe {
-        core::slice::from_raw_parts(&info as *const ServerInfo as *const u8, core::mem::size_of::<ServerInfo>())
-    };
-    space(k)?.write(out, bytes)?;
+    copy_out(k, out, &info)?;
     Ok(count as isize)
+}
+
+/// ABI structs a kernel call copies out to the caller byte for byte.
+///
+/// # Safety
+/// Implementors are `repr(C)`, made only of integers, with no padding, so
+/// every byte of a value is initialised.
+unsafe trait PlainOut: Copy {}
+
+// SAFETY: repr(C): u32, u32, u64, u32, u32, [u8; 24]; no padding.
+unsafe impl PlainOut for ProcInfo {}
+// SAFETY: repr(C): [u8; 32] then seven u32; no padding.
+unsafe impl PlainOut for ServerInfo {}
+
+/// Copies `value` to `out` in the caller's memory.
+fn copy_out<T: PlainOut>(k: &mut Kernel, out: u64, value: &T) -> Result<(), Error> {
+    // SAFETY: `T: PlainOut` means all size_of::<T>() bytes are initialised
+    // integers; the slice borrows `value` only for this call.
+    let bytes = unsafe { core::slice::from_raw_parts(value as *const T as *const u8, core::mem::size_of::<T>()) };
+    space(k)?.write(out, bytes)
 }
 
 fn alloc_dma(k: &mut Kernel, len: u64, virt: u64) -> Result<isize, Error> {
