@@ -5,4 +5,5 @@
 pub mod bench;
 pub mod bench_servers;
 pub mod image;
+pub mod prereq;
 pub mod qemu;

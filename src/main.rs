@@ -4,6 +4,7 @@
 //! stdout; a pipe works too). QEMU's exit status becomes ours: 0 when the
 //! guest powers off.
 use clap::{Parser, Subcommand};
+use molt::prereq::{self, Need};
 use molt::{bench, image, qemu};
 use std::path::PathBuf;
 
@@ -78,6 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     };
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => {
+            prereq::check(Need::Boot)?;
             let img = image::build(&manifest_path(&cli.manifest))?;
             qemu::run_interactive(&img, &opts)
         }
@@ -90,12 +92,16 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             "fs" => Ok(molt_vfs::bench_main(args)),
             "net" => Ok(molt_net::bench_main(args)),
             "all" => {
+                prereq::check(Need::Boot)?;
                 let guest = bench::run("all", &opts)?;
                 let fs = molt_vfs::bench_main(Vec::new());
                 let net = molt_net::bench_main(Vec::new());
                 Ok(guest.max(fs).max(net))
             }
-            _ => bench::run(&suite, &opts),
+            _ => {
+                prereq::check(Need::Boot)?;
+                bench::run(&suite, &opts)
+            }
         },
         Command::Fs { args } => Ok(molt_vfs::cli_main(args)),
         Command::Net { args } => Ok(molt_net::cli_main(args)),
