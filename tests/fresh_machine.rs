@@ -4,9 +4,10 @@
 //! installs the toolchain itself).
 //!
 //! The machine's own toolchain is never touched: the test gives rustup a
-//! private home holding a hard-linked copy of the active toolchain, removes
-//! `x86_64-unknown-none` from that copy with rustup, and then checks that
-//! `molt build` names the missing target with its fix, that
+//! private home holding a hard-linked copy of the active toolchain (with
+//! rustup's bookkeeping files copied, since rustup rewrites them in place),
+//! removes `x86_64-unknown-none` from that copy with rustup, and then checks
+//! that `molt build` names the missing target with its fix, that
 //! `tests/setup.sh` installs it (one line saying so), and that `molt build`
 //! then builds the kernel and the boot archive.
 use std::path::{Path, PathBuf};
@@ -24,6 +25,34 @@ fn text(o: &Output) -> String {
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
+}
+
+/// Replaces each regular file directly in `dir` by a copy of its own.
+fn break_hard_links(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if entry.file_type().unwrap().is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let fresh = path.with_extension("molt-copy");
+            std::fs::write(&fresh, bytes).unwrap();
+            std::fs::rename(&fresh, &path).unwrap();
+        }
+    }
+}
+
+/// The machine's own record of its toolchain's installed pieces, to check
+/// that the test left it alone.
+fn machine_bookkeeping() -> Vec<(PathBuf, Vec<u8>)> {
+    let sysroot = run(Command::new("rustc").current_dir(root()).args(["--print", "sysroot"]));
+    let rustlib = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim()).join("lib/rustlib");
+    let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&rustlib)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| (e.path(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
 }
 
 /// A rustup home of our own, with the active toolchain copied in by hard
@@ -44,8 +73,13 @@ impl PrivateRustup {
 
         let home = scratch.join("rustup");
         std::fs::create_dir_all(home.join("toolchains")).unwrap();
-        let copy = run(Command::new("cp").arg("-al").arg(&sysroot).arg(home.join("toolchains").join(&toolchain)));
+        let copy_root = home.join("toolchains").join(&toolchain);
+        let copy = run(Command::new("cp").arg("-al").arg(&sysroot).arg(&copy_root));
         assert!(copy.status.success(), "cp -al {}: {}", sysroot.display(), text(&copy));
+        // rustup rewrites its bookkeeping files (which components and
+        // targets are installed) in place: those must be copies of their
+        // own, or editing the copy would edit the machine's toolchain.
+        break_hard_links(&copy_root.join("lib/rustlib"));
         std::fs::write(home.join("settings.toml"), format!("version = \"12\"\ndefault_toolchain = \"{toolchain}\"\nprofile = \"minimal\"\nauto_self_update = \"disable\"\n")).unwrap();
         PrivateRustup { home, toolchain }
     }
@@ -76,6 +110,7 @@ fn setup_installs_the_missing_target_and_molt_then_builds() {
     let scratch = std::env::temp_dir().join(format!("molt-fresh-machine-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).unwrap();
+    let machine_before = machine_bookkeeping();
     let rustup = PrivateRustup::new(&scratch);
 
     if rustup.installed_targets().lines().any(|l| l == TARGET) {
@@ -109,5 +144,6 @@ fn setup_installs_the_missing_target_and_molt_then_builds() {
     let o = run(rustup.command(molt).arg("build").env("CARGO_TARGET_DIR", &target_dir));
     assert!(o.status.success(), "molt build after setup: {}", text(&o));
     assert!(text(&o).contains("boot archive:"), "{}", text(&o));
+    assert!(machine_bookkeeping() == machine_before, "the test changed the machine's own toolchain records");
     let _ = std::fs::remove_dir_all(&scratch);
 }
