@@ -59,7 +59,7 @@ for target in $(toml_list targets); do
   if rustup target list --installed --toolchain "$toolchain" | grep -qx "$target"; then
     echo "setup: rust target $target: found ($toolchain)"
   else
-    rustup target add --toolchain "$toolchain" "$target" >/dev/null
+    rustup --quiet target add --toolchain "$toolchain" "$target" >/dev/null
     rustup target list --installed --toolchain "$toolchain" | grep -qx "$target" ||
       { echo "setup: rust target $target: rustup did not install it" >&2; exit 1; }
     echo "setup: rust target $target: installed ($toolchain)"
@@ -69,7 +69,7 @@ for component in $(toml_list components); do
   if rustup component list --installed --toolchain "$toolchain" | grep -q "^$component\(-\|$\)"; then
     echo "setup: rust component $component: found ($toolchain)"
   else
-    rustup component add --toolchain "$toolchain" "$component" >/dev/null
+    rustup --quiet component add --toolchain "$toolchain" "$component" >/dev/null
     echo "setup: rust component $component: installed ($toolchain)"
   fi
 done
