@@ -21,7 +21,7 @@ fn main() {
             .allowlist_function("net_.*")
             .allowlist_function("netisr_run")
             .allowlist_function("icmp_echo_request")
-            .allowlist_var("(ifnet|ipstat|tcpstat|udpstat|icmpstat|arpstat|mbstat|arpt_keep|arp_ticks|tcp_keepidle|tcp_keepintvl|tcp_msl|ipq_list)")
+            .allowlist_var("(tcp_debx|ifnet|ipstat|tcpstat|udpstat|icmpstat|arpstat|mbstat|arpt_keep|arp_ticks|tcp_keepidle|tcp_keepintvl|tcp_msl|ipq_list)")
             .allowlist_type("(ifnet|net_pollfd|sockaddr_in|llinfo_arp)")
             .allowlist_function("arp_lookup")
             .allowlist_function("m_(get|gethdr|free|freem|copym|copydata|copyback|pullup|adj|prepend|cat|split|devget|length)")

@@ -126,6 +126,7 @@ struct mbuf *m_free(struct mbuf *);
 void	m_freem(struct mbuf *);
 int	m_clget(struct mbuf *, int);
 struct mbuf *m_copym(struct mbuf *, int, int, int);
+#define m_copy(m, o, l)	m_copym((m), (o), (l), M_DONTWAIT)	/* Lite2's name */
 void	m_copydata(struct mbuf *, int, int, caddr_t);
 void	m_copyback(struct mbuf *, int, int, caddr_t);
 struct mbuf *m_pullup(struct mbuf *, int);
