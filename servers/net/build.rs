@@ -11,9 +11,10 @@ fn main() {
         .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("uipc_")))
         .collect();
     sources.extend(molt_shims_build::c_files(&sys.join("net")));
+    sources.extend(molt_shims_build::c_files(&sys.join("vm")));
     sources.extend(molt_shims_build::c_files(&sys.join("netinet")));
     molt_shims_build::compile_prefixed(molt_shims_build::bsd_cc(), "molt_bsd_net", &sources);
-    for dir in ["net", "netinet"] {
+    for dir in ["net", "netinet", "vm"] {
         println!("cargo:rerun-if-changed={}", sys.join(dir).display());
     }
     molt_shims_build::subsystem_bindings(Path::new("src/net_headers.h"), "bsd_net.rs", |b| {
