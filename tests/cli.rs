@@ -157,11 +157,13 @@ fn the_man_page_comes_from_the_same_definitions() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
-/// A tree worth a progress bar: a few files, one of them 8 MiB.
+/// A tree worth a progress bar: a few files, one of them 8 MiB (and
+/// linked twice, so the bar's total counts it once).
 fn tree_and_image(d: &std::path::Path) -> (PathBuf, PathBuf) {
     let src = d.join("src");
     std::fs::create_dir_all(src.join("sub")).unwrap();
     std::fs::write(src.join("big"), vec![7u8; 8 << 20]).unwrap();
+    std::fs::hard_link(src.join("big"), src.join("big-again")).unwrap();
     for i in 0..20 {
         std::fs::write(src.join(format!("sub/f{i}")), format!("file {i}\n")).unwrap();
     }
@@ -176,7 +178,7 @@ fn progress_is_absent_in_a_pipe_and_drawn_on_a_terminal() {
     let (src, img) = tree_and_image(&d);
     let o = molt(&["fs", "import", img.to_str().unwrap(), src.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert_eq!(text(&o.stderr), format!("{}: imported 22 entries\n", img.display()), "nothing but the summary in a pipe");
+    assert_eq!(text(&o.stderr), format!("{}: imported 23 entries\n", img.display()), "nothing but the summary in a pipe");
     assert!(o.stdout.is_empty());
 
     // The same command on a pseudo-terminal (script(1)), outside CI.
@@ -187,7 +189,8 @@ fn progress_is_absent_in_a_pipe_and_drawn_on_a_terminal() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     let shown = text(&o.stdout);
     assert!(shown.contains("import ["), "a bar is drawn on a terminal:\n{shown:?}");
-    assert!(shown.contains("imported 22 entries"), "{shown:?}");
+    assert!(shown.contains("/8.00 MiB"), "its total is the bytes to copy:\n{shown:?}");
+    assert!(shown.contains("imported 23 entries"), "{shown:?}");
 
     // Under CI even a terminal shows none.
     let img3 = d.join("r.img");

@@ -192,3 +192,17 @@ fn a_busy_or_missing_mount_point_is_refused_with_the_fix() {
     assert!(unmounted);
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn newfs_refuses_a_size_too_small_and_a_missing_directory() {
+    let d = scratch("newfs");
+    for size in ["1", "4K", "64K"] {
+        let o = molt(&[&"newfs", &d.join("t.img"), &size]);
+        assert_eq!(o.status.code(), Some(1), "{size}: {}", stderr(&o));
+        assert!(stderr(&o).contains("is too small for a file system"), "{size}: {}", stderr(&o));
+    }
+    let o = molt(&[&"newfs", &d.join("no/such/x.img"), &"64M"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("ENOENT: no such directory {0}; make it first: mkdir -p {0}", d.join("no/such").display())), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -137,6 +137,9 @@ fn unmount(v: Volume, image: &Path) -> Result<(), Failure> {
 }
 
 fn newfs(image: &Path, bytes: u64) -> Result<i32, Failure> {
+    if let Some(why) = diagnose::missing_directory_of(image) {
+        return Err(failure(why));
+    }
     crate::newfs::newfs(image, bytes, &crate::newfs::NewfsOptions::default())
         .map_err(|m| failure(format!("{}: {m}", image.display())))?;
     Ok(0)

@@ -49,6 +49,14 @@ pub fn missing_image(image: &Path) -> String {
     format!("{name}: ENOENT: no such image; make one with `molt fs newfs {name} 64M`")
 }
 
+/// Why a new image cannot be written at `image`, when its directory is missing.
+pub fn missing_directory_of(image: &Path) -> Option<String> {
+    let dir = image.parent().filter(|d| !d.as_os_str().is_empty())?;
+    (dir.symlink_metadata().is_err()).then(|| {
+        format!("{}: ENOENT: no such directory {1}; make it first: mkdir -p {1}", image.display(), dir.display())
+    })
+}
+
 /// The magic number where FFS keeps it, if the file is long enough.
 fn superblock_magic(image: &Path) -> Option<u32> {
     let mut word = [0u8; 4];
@@ -136,6 +144,14 @@ mod tests {
         std::fs::write(&img, b"short").unwrap();
         assert!(image_unusable(&img, Errno::EFTYPE).contains("too short to hold a superblock"));
         let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn a_new_image_in_a_missing_directory_names_the_directory() {
+        let m = missing_directory_of(Path::new("/nonexistent/d/x.img")).unwrap();
+        assert_eq!(m, "/nonexistent/d/x.img: ENOENT: no such directory /nonexistent/d; make it first: mkdir -p /nonexistent/d");
+        assert_eq!(missing_directory_of(Path::new("x.img")), None);
+        assert_eq!(missing_directory_of(&std::env::temp_dir().join("x.img")), None);
     }
 
     #[test]

@@ -58,17 +58,21 @@ impl CopyProgress for Counted<'_> {
 }
 
 /// The bytes of regular files under host directory `src` (what an import
-/// of it will copy), not following symbolic links; unreadable parts count 0.
+/// of it will copy: a hard-linked file once), not following symbolic
+/// links; unreadable parts count 0.
 pub fn host_tree_bytes(src: &Path) -> u64 {
-    let Ok(entries) = fs::read_dir(src) else { return 0 };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| match fs::symlink_metadata(e.path()) {
-            Ok(m) if m.is_dir() => host_tree_bytes(&e.path()),
-            Ok(m) if m.is_file() => m.len(),
-            _ => 0,
-        })
-        .sum()
+    fn walk(dir: &Path, seen: &mut std::collections::HashSet<(u64, u64)>) -> u64 {
+        let Ok(entries) = fs::read_dir(dir) else { return 0 };
+        entries
+            .filter_map(Result::ok)
+            .map(|e| match fs::symlink_metadata(e.path()) {
+                Ok(m) if m.is_dir() => walk(&e.path(), seen),
+                Ok(m) if m.is_file() && (m.nlink() == 1 || seen.insert((m.dev(), m.ino()))) => m.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+    walk(src, &mut Default::default())
 }
 
 /// Copies the contents of host directory `src` into image directory `dst`.
