@@ -45,9 +45,7 @@ impl Progress {
     /// `import [####    ] 12.0 MiB/40.0 MiB 30 files (3s)`.
     pub fn transfer(what: &str, total_bytes: Option<u64>) -> Progress {
         let progress = match total_bytes {
-            Some(total) => Self::drawn(
-                ProgressBar::new(total),
-TRANSFER, what),
+            Some(total) => Self::drawn(ProgressBar::new(total), TRANSFER, what),
             None => Self::drawn(ProgressBar::new_spinner(), COUNTER, what),
         };
         progress.bar.set_message("0 files");
