@@ -43,8 +43,8 @@ pub(crate) struct Boot {
 
 /// The two boots of a TCG suite: instruction counts, then wall time.
 pub(crate) const ICOUNT_THEN_WALL: [Boot; 2] = [
-    Boot { name: "boot 1 of 2: instruction counts (-icount)", icount: true },
-    Boot { name: "boot 2 of 2: wall time", icount: false },
+    Boot { name: "boot 1 of 2 (-icount)", icount: true },
+    Boot { name: "boot 2 of 2 (wall time)", icount: false },
 ];
 
 /// Builds the image of `manifest` (relative to the workspace), then boots
