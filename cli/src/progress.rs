@@ -29,6 +29,19 @@ const TRANSFER: &str = "{prefix} [{bar:30}] {binary_bytes}/{binary_total_bytes} 
 const COUNTER: &str = "{prefix} {spinner} {binary_bytes} {wide_msg} ({elapsed})";
 
 /// One progress display. Every method is a no-op when progress is not drawn.
+///
+/// A command with steps (a crash test's kill points, a comparison's
+/// placements) names each step as it starts and counts it when done:
+///
+/// ```
+/// let progress = molt_cli::Progress::steps("crashtest", 3);
+/// for kill_point in 0..3 {
+///     progress.start(format!("kill point {kill_point}"));
+///     // ... the step's work ...
+///     progress.step_done();
+/// }
+/// drop(progress); // clears the line before the command prints its report
+/// ```
 pub struct Progress {
     bar: ProgressBar,
     files: AtomicU64,
