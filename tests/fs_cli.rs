@@ -1,5 +1,6 @@
 //! `molt fs ...` as a user runs it: newfs, import, ls, cat, export,
-//! check (and --repair), mount; error lines name the errno.
+//! check (and --repair), mount; error lines name the errno, and for an
+//! image or mount point that cannot be used, what to do.
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -120,5 +121,88 @@ fn mount_serves_the_image_until_unmounted() {
     let o = molt(&[&"cat", &img, &"via-fuse"]);
     assert_eq!(o.stdout, b"written through FUSE");
     assert_eq!(molt(&[&"check", &img]).status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_missing_image_is_named_with_how_to_make_one() {
+    let d = scratch("missing");
+    let img = d.join("absent.img");
+    let out = d.join("out");
+    let commands: [&[&dyn AsRef<std::ffi::OsStr>]; 4] =
+        [&[&"ls", &img], &[&"cat", &img, &"f"], &[&"export", &img, &out], &[&"mount", &img, &d]];
+    for args in commands {
+        let o = molt(args);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert_eq!(stderr(&o), format!("molt: {0}: ENOENT: no such image; make one with `molt fs newfs {0} 64M`\n", img.display()));
+    }
+    let o = molt(&[&"check", &img]);
+    assert_eq!(o.status.code(), Some(8), "fsck's 'cannot check'");
+    assert!(stderr(&o).contains("no such image"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_file_that_is_not_ffs_shows_the_magic_number_found() {
+    let d = scratch("notffs");
+    let img = d.join("zeros.img");
+    std::fs::write(&img, vec![0u8; 1 << 20]).unwrap();
+    let o = molt(&[&"ls", &img]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "molt: {}: EFTYPE: not an FFS image: the magic number at byte 9564 is 0x000000, FFS (UFS1) has 0x011954; \
+             give an FFS image, or make one with `molt fs newfs NEW.img 64M`\n",
+            img.display()
+        )
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_busy_or_missing_mount_point_is_refused_with_the_fix() {
+    let d = scratch("busy");
+    let (img, other, mnt) = (d.join("a.img"), d.join("b.img"), d.join("mnt"));
+    assert!(molt(&[&"newfs", &img, &"8M"]).status.success());
+    assert!(molt(&[&"newfs", &other, &"8M"]).status.success());
+    let o = molt(&[&"mount", &img, &mnt]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ENOENT: no such mount point; make the directory first: mkdir -p"), "{}", stderr(&o));
+
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_molt")).arg("fs").arg("mount").arg(&img).arg(&mnt).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !mnt.join("lost+found").exists() {
+        assert!(std::time::Instant::now() < deadline, "the mount did not appear");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = molt(&[&"mount", &other, &mnt]);
+    let unmounted = Command::new("fusermount3").arg("-u").arg(&mnt).status().unwrap().success();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "molt: {0}: EBUSY: mount point is busy: something is already mounted there; \
+             unmount it with `fusermount3 -u {0}` (or umount), or choose another directory\n",
+            mnt.display()
+        )
+    );
+    assert!(unmounted);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn newfs_refuses_a_size_too_small_and_a_missing_directory() {
+    let d = scratch("newfs");
+    for size in ["1", "4K", "64K"] {
+        let o = molt(&[&"newfs", &d.join("t.img"), &size]);
+        assert_eq!(o.status.code(), Some(1), "{size}: {}", stderr(&o));
+        assert!(stderr(&o).contains("is too small for a file system"), "{size}: {}", stderr(&o));
+    }
+    let o = molt(&[&"newfs", &d.join("no/such/x.img"), &"64M"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("ENOENT: no such directory {0}; make it first: mkdir -p {0}", d.join("no/such").display())), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&d);
 }
