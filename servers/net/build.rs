@@ -8,7 +8,7 @@ fn main() {
     let sys = molt_shims_build::bsd_sys_dir();
     let mut sources: Vec<_> = molt_shims_build::c_files(&sys.join("kern"))
         .into_iter()
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("uipc_")))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("uipc_") || n == "sys_socket.c"))
         .collect();
     sources.extend(molt_shims_build::c_files(&sys.join("net")));
     sources.extend(molt_shims_build::c_files(&sys.join("vm")));

@@ -80,4 +80,11 @@
 #define ALIGNBYTES	7
 #define ALIGN(p)	(((u_long)(p) + ALIGNBYTES) & ~ALIGNBYTES)
 
+/* What Lite2's param.h also brings in, for historic files that rely on it. */
+#include <sys/resource.h>
+#include <sys/ucred.h>
+#include <sys/uio.h>
+#include <sys/signal.h>
+#include <machine/limits.h>
+
 #endif /* !_SYS_PARAM_H_ */
