@@ -53,6 +53,8 @@ molt_mount_ffs(struct proc *p, int unit, int flags, struct mount **mpp, struct v
 	TAILQ_INSERT_TAIL(&mountlist, mp, mnt_list);
 	vfs_unbusy(mp);
 	(void)VFS_START(mp, 0, p);
+	if ((mp->mnt_flag & MNT_RDONLY) == 0)
+		vfs_update_start();	/* delayed writes reach the disk in syncdelay s */
 	if ((error = VFS_ROOT(mp, &rvp)) != 0) {
 		(void)dounmount(mp, MNT_FORCE, p);
 		return (error);

@@ -113,5 +113,7 @@ void	vfs_unbusy(struct mount *mp);
 void	vfs_getnewfsid(struct mount *mp);
 int	dounmount(struct mount *mp, int flags, struct proc *p);
 void	vfsinit(void);
+extern int syncdelay;		/* seconds between the update daemon's syncs */
+void	vfs_update_start(void);
 #endif
 #endif /* !_SYS_MOUNT_H_ */
