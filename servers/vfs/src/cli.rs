@@ -7,7 +7,8 @@
 //! molt fs ls IMAGE [PATH]           list a directory (or describe a file)
 //! molt fs cat IMAGE PATH            write a file's contents to standard output
 //! molt fs check [--repair] IMAGE    fsck: exit 0 clean, 1 damage found, 8 cannot check
-//! molt fs mount IMAGE DIR           serve the image at DIR through FUSE until unmounted
+//! molt fs mount [--allow-other] IMAGE DIR  serve the image at DIR through FUSE until unmounted
+//! molt fs crashtest N [--json]      kill a mount at N random points of an fsync workload, check each image
 //! ```
 //! Errors are one line: `molt: PATH: ENAME: message`.
 use std::io::Write;
@@ -17,7 +18,7 @@ use crate::errno::Errno;
 use crate::volume::{MountOptions, Stat, Volume};
 
 const USAGE: &str = "usage: molt fs newfs IMAGE SIZE | import IMAGE HOSTDIR | export IMAGE HOSTDIR | \
-ls IMAGE [PATH] | cat IMAGE PATH | check [--repair] IMAGE | mount IMAGE DIR";
+ls IMAGE [PATH] | cat IMAGE PATH | check [--repair] IMAGE | mount [--allow-other] IMAGE DIR | crashtest N [--json] [--seed S]";
 
 /// An error line and the exit status that goes with it.
 struct Failure(String, i32);
@@ -84,12 +85,17 @@ fn run(args: &[String]) -> Result<i32, Failure> {
         }
         ["check", image] => check(image, false),
         ["check", "--repair", image] | ["check", image, "--repair"] => check(image, true),
-        ["mount", image, dir] => {
-            crate::fuse::serve(Path::new(image), Path::new(dir)).map_err(|m| Failure(m, 1))?;
-            Ok(0)
-        }
+        ["crashtest", rest @ ..] => crate::crashtest::cli(rest).map_err(|m| Failure(m, 2)),
+        ["mount", image, dir] => serve(image, dir, false),
+        ["mount", "--allow-other", image, dir] => serve(image, dir, true),
         _ => Err(usage()),
     }
+}
+
+fn serve(image: &str, dir: &str, allow_other: bool) -> Result<i32, Failure> {
+    let opts = crate::fuse::ServeOptions { allow_other };
+    crate::fuse::serve(Path::new(image), Path::new(dir), opts).map_err(|m| Failure(m, 1))?;
+    Ok(0)
 }
 
 fn mode_string(st: &Stat) -> String {

@@ -19,6 +19,7 @@ pub fn cli_main(args: Vec<String>) -> i32 {
 
 pub mod errno;
 pub mod volume;
+pub mod byino;
 
 pub use errno::Errno;
 pub use volume::{DirEntry, Fd, MountOptions, Stat, StatFs, Volume};
@@ -27,6 +28,7 @@ pub mod ondisk;
 pub mod fsck;
 pub mod cli;
 pub mod fuse;
+pub mod crashtest;
 pub mod hosttree;
 pub mod bench;
 

@@ -25,6 +25,7 @@ static struct vnodeopv_entry_desc ffs_vnodeop_entries[] = {
 	{ &vop_default_desc, vop_eopnotsupp },
 	{ &vop_lookup_desc, ufs_lookup },
 	{ &vop_create_desc, ufs_create },
+	{ &vop_mknod_desc, ufs_mknod },
 	{ &vop_open_desc, ufs_open },
 	{ &vop_close_desc, ufs_close },
 	{ &vop_access_desc, ufs_access },

@@ -36,6 +36,7 @@
 #include <ufs/ffs/fs.h>
 
 #define LINK_MAX	32767
+#define UFS_TIME_FITS(t)	((t) >= -2147483647L - 1 && (t) <= 2147483647L)
 
 static void
 freename(struct componentname *cnp)
@@ -99,6 +100,35 @@ ufs_create(void *v)
 
 	return (ufs_makeinode(MAKEIMODE(ap->a_vap->va_type, ap->a_vap->va_mode),
 	    ap->a_dvp, ap->a_vpp, ap->a_cnp));
+}
+
+/* A special file: fifo, socket, character or block device. */
+int
+ufs_mknod(void *v)
+{
+	struct vop_mknod_args *ap = v;
+	struct vattr *vap = ap->a_vap;
+	struct inode *ip;
+	int error;
+
+	if (vap->va_type != VCHR && vap->va_type != VBLK && vap->va_type != VFIFO &&
+	    vap->va_type != VSOCK) {
+		release_dir(ap->a_dvp, ap->a_cnp);
+		return (EINVAL);
+	}
+	error = ufs_makeinode(MAKEIMODE(vap->va_type, vap->va_mode), ap->a_dvp,
+	    ap->a_vpp, ap->a_cnp);
+	if (error)
+		return (error);
+	ip = VTOI(*ap->a_vpp);
+	if (vap->va_rdev != (dev_t)VNOVAL) {
+		ip->i_rdev = vap->va_rdev;
+		ip->i_flag |= IN_ACCESS | IN_CHANGE | IN_UPDATE;
+		error = VOP_UPDATE(*ap->a_vpp, NULL, NULL, 1);
+	}
+	vput(*ap->a_vpp);
+	*ap->a_vpp = NULL;
+	return (error);
 }
 
 int
@@ -206,6 +236,10 @@ ufs_setattr(void *v)
 	if (vap->va_atime.tv_sec != VNOVAL || vap->va_mtime.tv_sec != VNOVAL) {
 		if (rdonly)
 			return (EROFS);
+		/* UFS1 keeps seconds in 32 bits: refuse what would not fit. */
+		if ((vap->va_atime.tv_sec != VNOVAL && !UFS_TIME_FITS(vap->va_atime.tv_sec)) ||
+		    (vap->va_mtime.tv_sec != VNOVAL && !UFS_TIME_FITS(vap->va_mtime.tv_sec)))
+			return (EOVERFLOW);
 		if (cred->cr_uid != ip->i_uid && (error = suser(cred, NULL)) != 0 &&
 		    (error = VOP_ACCESS(vp, VWRITE, cred, ap->a_p)) != 0)
 			return (error);

@@ -188,7 +188,7 @@ fn check_inode(f: &mut Fsck, ino: i64, d: bsd::dinode) -> Result<(), String> {
     let frags = w.claimed.len() as i64;
     let blocks = frags * i64::from(fs.fs_fsize) / 512;
     if i64::from(d.di_blocks) != blocks {
-        f.problem(format!("inode {ino}: block count {} should be {blocks}", d.di_blocks));
+        f.crash_problem(format!("inode {ino}: block count {} should be {blocks}", d.di_blocks));
         if f.repair {
             let mut nd = d;
             nd.di_blocks = blocks as i32;

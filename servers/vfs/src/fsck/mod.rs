@@ -28,6 +28,12 @@ mod names;
 pub struct Report {
     /// One line per problem found (fixed or not).
     pub problems: Vec<String>,
+    /// The problems that a crash of FFS (synchronous metadata, see
+    /// servers/vfs/README.md) cannot cause: any of these after a crash
+    /// means the write ordering failed. The others are free maps and
+    /// counts, block counts, unreferenced inodes and link counts above
+    /// the names found (and the lost+found made to hold what it found).
+    pub unexpected: Vec<String>,
     /// Whether the problems were repaired.
     pub repaired: bool,
     pub files: u64,
@@ -84,6 +90,11 @@ pub(crate) struct Fsck {
 
 impl Fsck {
     pub fn problem(&mut self, what: String) {
+        self.report.unexpected.push(what.clone());
+        self.report.problems.push(what);
+    }
+    /// A problem a crash may leave (see [`Report::unexpected`]).
+    pub fn crash_problem(&mut self, what: String) {
         self.report.problems.push(what);
     }
     pub fn read(&self, off: u64, len: usize) -> Result<Vec<u8>, String> {

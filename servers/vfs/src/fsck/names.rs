@@ -283,7 +283,7 @@ fn make_lost_found(f: &mut Fsck) -> Result<Option<u32>, String> {
     rd.di_nlink += 1;
     f.write_inode(ROOTINO, &rd)?;
     f.report.dirs += 1;
-    f.problem(format!("no lost+found: made one (inode {ino})"));
+    f.crash_problem(format!("no lost+found: made one (inode {ino})"));
     f.lost_found = Some(ino as u32);
     Ok(Some(ino as u32))
 }
@@ -314,7 +314,7 @@ pub(super) fn phase3(f: &mut Fsck) -> Result<(), String> {
         if f.inodes[ino].kind != Kind::Dir || f.inodes[ino].reached {
             continue;
         }
-        f.problem(format!("directory inode {ino} is not connected"));
+        f.crash_problem(format!("directory inode {ino} is not connected"));
         if reconnect(f, ino as u32)? {
             let lf = f.lost_found.unwrap_or(ROOTINO as u32);
             f.inodes[ino].reached = true;
@@ -336,7 +336,7 @@ pub(super) fn phase4(f: &mut Fsck) -> Result<(), String> {
             continue;
         }
         if f.inodes[ino].links_found == 0 {
-            f.problem(format!("inode {ino} is not referenced"));
+            f.crash_problem(format!("inode {ino} is not referenced"));
             if f.inodes[ino].size == 0 && f.inodes[ino].blocks.is_empty() {
                 if f.repair {
                     f.write_inode(ino as i64, &bsd::dinode::default())?;
@@ -349,7 +349,12 @@ pub(super) fn phase4(f: &mut Fsck) -> Result<(), String> {
         }
         let found = f.inodes[ino].links_found;
         if i64::from(f.inodes[ino].nlink) != i64::from(found) {
-            f.problem(format!("inode {ino}: link count {} should be {found}", f.inodes[ino].nlink));
+            let what = format!("inode {ino}: link count {} should be {found}", f.inodes[ino].nlink);
+            if i64::from(f.inodes[ino].nlink) > i64::from(found) {
+                f.crash_problem(what);
+            } else {
+                f.problem(what);
+            }
             if f.repair {
                 let mut d = f.read_inode(ino as i64)?;
                 d.di_nlink = found as i16;
