@@ -122,3 +122,19 @@ fn mount_serves_the_image_until_unmounted() {
     assert_eq!(molt(&[&"check", &img]).status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Issue 17's crash test: `molt fs crashtest 20` kills the mount at 20
+/// random points of an fsync workload; every image needs only the repairs
+/// a crash may leave, is clean after one `check --repair`, and every file
+/// whose fsync (and its directory's) returned is there with its contents.
+#[test]
+fn crashtest_keeps_every_fsynced_file() {
+    let o = molt(&[&"crashtest", &"20", &"--json", &"--seed", &"17"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("JSON");
+    assert_eq!(v["runs"], 20);
+    assert_eq!(v["crash_repairs_only"], 20, "{v}");
+    assert_eq!(v["clean_after_one_repair"], 20, "{v}");
+    assert_eq!(v["fsynced_files_lost"], 0, "{v}");
+    assert!(v["fsynced_files"].as_u64().unwrap() > 100, "the workload ran: {v}");
+}

@@ -580,7 +580,12 @@ impl FuseMount {
 
     fn finish(&mut self) -> Result<(), String> {
         if let Some(s) = self.session.take() {
-            s.umount_and_join().map_err(|e| e.to_string())?;
+            if let Err(e) = s.umount_and_join() {
+                // Still mounted (busy): the session keeps a sender, so the
+                // volume thread cannot finish; leave it rather than wait.
+                self.worker = None;
+                return Err(format!("unmount: {e}"));
+            }
         }
         let (dead_tx, _) = channel();
         drop(std::mem::replace(&mut self.jobs, dead_tx));
