@@ -138,3 +138,48 @@ fn crashtest_keeps_every_fsynced_file() {
     assert_eq!(v["fsynced_files_lost"], 0, "{v}");
     assert!(v["fsynced_files"].as_u64().unwrap() > 100, "the workload ran: {v}");
 }
+
+/// Import and export keep hard links and holes, and cat and export
+/// stream: a 1.5 GiB sparse file passes through a process limited to
+/// 1 GiB of address space.
+#[test]
+fn import_export_keep_links_and_holes_and_stream() {
+    use std::os::unix::fs::MetadataExt;
+    let d = scratch("sparse");
+    let img = d.join("x.img");
+    let src = d.join("src");
+    std::fs::create_dir_all(src.join("sub")).unwrap();
+    std::fs::write(src.join("one"), b"linked\n").unwrap();
+    std::fs::hard_link(src.join("one"), src.join("sub/two")).unwrap();
+    let big = std::fs::File::create(src.join("big")).unwrap();
+    big.set_len(1536 << 20).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&big, b"middle", 700 << 20).unwrap();
+    drop(big);
+    let o = molt(&[&"newfs", &img, &"64M"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = molt(&[&"import", &img, &src]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = molt(&[&"check", &img]);
+    let frags: u64 = stdout(&o).split(", ").find(|p| p.contains("fragments used")).and_then(|p| p.split(' ').next())
+        .and_then(|n| n.parse().ok()).expect("check prints the fragments used");
+    assert!(frags < 2000, "the holes were not stored: {frags} fragments used\n{}", stdout(&o));
+
+    let limited = |args: &str| {
+        let script = format!("ulimit -v 1048576 && {} fs {args}", env!("CARGO_BIN_EXE_molt"));
+        Command::new("sh").arg("-c").arg(script).output().expect("sh runs")
+    };
+    let o = limited(&format!("cat {} big | wc -c", img.display()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), (1536u64 << 20).to_string(), "{}", stderr(&o));
+    let out = d.join("out");
+    let o = limited(&format!("export {} {}", img.display(), out.display()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (m1, m2) = (std::fs::metadata(out.join("one")).unwrap(), std::fs::metadata(out.join("sub/two")).unwrap());
+    assert_eq!((m1.ino(), m1.nlink()), (m2.ino(), 2), "the hard link stayed one file");
+    let mb = std::fs::metadata(out.join("big")).unwrap();
+    assert_eq!(mb.len(), 1536 << 20);
+    assert!(mb.blocks() * 512 < 1 << 20, "the export is sparse: {} blocks", mb.blocks());
+    let mut got = [0u8; 6];
+    std::os::unix::fs::FileExt::read_exact_at(&std::fs::File::open(out.join("big")).unwrap(), &mut got, 700 << 20).unwrap();
+    assert_eq!(&got, b"middle");
+}

@@ -6,7 +6,7 @@
 //! molt fs export IMAGE HOSTDIR      copy the image's tree out to a host folder
 //! molt fs ls IMAGE [PATH]           list a directory (or describe a file)
 //! molt fs cat IMAGE PATH            write a file's contents to standard output
-//! molt fs check [--repair] IMAGE    fsck: exit 0 clean, 1 damage found, 8 cannot check
+//! molt fs check [--repair] [-b N] IMAGE  fsck (-b: superblock copy at sector N): exit 0 clean, 1 damage found, 8 cannot check
 //! molt fs mount [--allow-other] IMAGE DIR  serve the image at DIR through FUSE until unmounted
 //! molt fs crashtest N [--json]      kill a mount at N random points of an fsync workload, check each image
 //! ```
@@ -18,7 +18,7 @@ use crate::errno::Errno;
 use crate::volume::{MountOptions, Stat, Volume};
 
 const USAGE: &str = "usage: molt fs newfs IMAGE SIZE | import IMAGE HOSTDIR | export IMAGE HOSTDIR | \
-ls IMAGE [PATH] | cat IMAGE PATH | check [--repair] IMAGE | mount [--allow-other] IMAGE DIR | crashtest N [--json] [--seed S]";
+ls IMAGE [PATH] | cat IMAGE PATH | check [--repair] [-b N] IMAGE | mount [--allow-other] IMAGE DIR | crashtest N [--json] [--seed S]";
 
 /// An error line and the exit status that goes with it.
 struct Failure(String, i32);
@@ -78,13 +78,17 @@ fn run(args: &[String]) -> Result<i32, Failure> {
         ["ls", image, path] => ls(image, path),
         ["cat", image, path] => {
             let v = mount(image, true)?;
-            let data = v.read_file(path).map_err(|e| errno_at(path, e))?;
-            std::io::stdout().write_all(&data).map_err(|e| Failure(format!("stdout: {e}"), 1))?;
+            crate::stream::cat(&v, path.as_bytes(), &mut std::io::stdout().lock()).map_err(|e| match e {
+                crate::stream::CopyError::Volume(e) => errno_at(path, e),
+                crate::stream::CopyError::Host(e) => Failure(format!("stdout: {e}"), 1),
+            })?;
             v.unmount().map_err(|e| errno_at(image, e))?;
             Ok(0)
         }
-        ["check", image] => check(image, false),
-        ["check", "--repair", image] | ["check", image, "--repair"] => check(image, true),
+        ["check", image] => check(image, false, None),
+        ["check", "--repair", image] | ["check", image, "--repair"] => check(image, true, None),
+        ["check", "-b", n, image] => check(image, false, Some(sector(n)?)),
+        ["check", "--repair", "-b", n, image] | ["check", "-b", n, "--repair", image] => check(image, true, Some(sector(n)?)),
         ["crashtest", rest @ ..] => crate::crashtest::cli(rest).map_err(|m| Failure(m, 2)),
         ["mount", image, dir] => serve(image, dir, false),
         ["mount", "--allow-other", image, dir] => serve(image, dir, true),
@@ -144,8 +148,12 @@ fn ls(image: &str, path: &str) -> Result<i32, Failure> {
     Ok(0)
 }
 
-fn check(image: &str, repair: bool) -> Result<i32, Failure> {
-    let report = crate::fsck::check(Path::new(image), repair).map_err(|u| Failure(format!("{image}: {}", u.0), 8))?;
+fn sector(n: &str) -> Result<u64, Failure> {
+    n.parse().map_err(|_| Failure(format!("-b {n}: EINVAL: not a sector number"), 2))
+}
+
+fn check(image: &str, repair: bool, sector: Option<u64>) -> Result<i32, Failure> {
+    let report = crate::fsck::check_with(Path::new(image), repair, sector).map_err(|u| Failure(format!("{image}: {}", u.0), 8))?;
     for p in &report.problems {
         println!("{image}: {p}");
     }

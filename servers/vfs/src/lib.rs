@@ -30,6 +30,7 @@ pub mod cli;
 pub mod fuse;
 pub mod crashtest;
 pub mod hosttree;
+pub mod stream;
 pub mod bench;
 
 /// Entry point of `molt bench fs` (dispatched by the root binary).
