@@ -183,3 +183,25 @@ fn import_export_keep_links_and_holes_and_stream() {
     std::os::unix::fs::FileExt::read_exact_at(&std::fs::File::open(out.join("big")).unwrap(), &mut got, 700 << 20).unwrap();
     assert_eq!(&got, b"middle");
 }
+
+/// `check` starts from a superblock copy when the primary is damaged;
+/// `-b N` names the copy; one repair makes the image clean again.
+#[test]
+fn check_uses_a_superblock_copy() {
+    let d = scratch("sbcopy");
+    let img = d.join("x.img");
+    let o = molt(&[&"newfs", &img, &"16M"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let f = std::fs::OpenOptions::new().write(true).open(&img).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&f, &[0u8; 4], 8192 + 1372).unwrap();
+    let o = molt(&[&"check", &img]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("using the copy at sector 32"), "{}", stdout(&o));
+    let o = molt(&[&"check", &"-b", &"40", &img]);
+    assert_eq!(o.status.code(), Some(8), "{}", stderr(&o));
+    let o = molt(&[&"check", &"--repair", &"-b", &"32", &img]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("REPAIRED"), "{}", stdout(&o));
+    let o = molt(&[&"check", &img]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
