@@ -4,7 +4,11 @@
 //! process, and runs a workload through the mount: files of every size
 //! class (empty, fragments, direct blocks, single indirect), each written,
 //! fsync'ed, and its directory fsync'ed, with new directories now and
-//! then. A file counts as durable once both fsyncs returned. At a random
+//! then; now and then a durable file is also renamed (into the current
+//! directory), given a second hard link, or unlinked, and the
+//! directories involved are fsync'ed. A name counts as durable once the
+//! fsyncs after it returned, and stops counting when the workload starts
+//! to rename or unlink it. At a random
 //! moment the mount process is killed (SIGKILL), sometimes after the
 //! writer has already stopped. Then:
 //!
@@ -120,7 +124,36 @@ fn writer(root: PathBuf, seed: u64, max_files: usize, done: Arc<Mutex<Vec<Durabl
         if write().is_err() {
             return;
         }
-        done.lock().unwrap_or_else(|e| e.into_inner()).push(Durable { path, seed: fseed, len });
+        let mut names = done.lock().unwrap_or_else(|e| e.into_inner());
+        names.push(Durable { path: path.clone(), seed: fseed, len });
+        // Now and then: rename, link or unlink an earlier durable name.
+        let op = r.below(10);
+        if op >= 3 || names.len() < 2 {
+            continue;
+        }
+        let k = r.below(names.len() as u64 - 1) as usize;
+        let old = names.swap_remove(k);
+        drop(names);
+        let old_dir = old.path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let sync_dirs = || -> std::io::Result<()> {
+            File::open(root.join(&old_dir))?.sync_all()?;
+            File::open(root.join(&dir))?.sync_all()
+        };
+        let result = match op {
+            0 => {
+                let new = Durable { path: format!("{dir}/r{i}"), ..old.clone() };
+                std::fs::rename(root.join(&old.path), root.join(&new.path)).and_then(|()| sync_dirs()).map(|()| vec![new])
+            }
+            1 => {
+                let new = Durable { path: format!("{dir}/l{i}"), ..old.clone() };
+                std::fs::hard_link(root.join(&old.path), root.join(&new.path)).and_then(|()| sync_dirs()).map(|()| vec![old, new])
+            }
+            _ => std::fs::remove_file(root.join(&old.path)).and_then(|()| sync_dirs()).map(|()| Vec::new()),
+        };
+        match result {
+            Ok(keep) => done.lock().unwrap_or_else(|e| e.into_inner()).extend(keep),
+            Err(_) => return,
+        }
     }
 }
 
