@@ -60,6 +60,29 @@ fn issue_17_write_past_96k_on_a_full_16m_disk() {
     assert_clean(&img, "after the failed write");
 }
 
+#[test]
+fn a_failed_write_past_a_fragment_tail_leaves_the_file_as_it_was() {
+    let s = Scratch::new("fulltail");
+    let img = s.path("x.img");
+    fresh_image(&img, 16 << 20);
+    let v = mount(&img);
+    v.write_file("small", &pattern(3000, 3), 0o644).unwrap();
+    let filled = fill(&v, "fill");
+    v.truncate("fill", (filled / BSIZE - 1) * BSIZE).unwrap();
+    let free = v.statfs().unwrap().free;
+    let fd = v.open("small", bsd::O_RDWR, 0).unwrap();
+    // The 3-fragment tail is made a whole block first (in place or moved
+    // to the free block), then the write needs an indirect block and a
+    // data block: at most one more fits.
+    assert_eq!(v.pwrite(fd, 96 * 1024 + 100, b"z"), Err(Errno(28)));
+    v.close(fd).unwrap();
+    assert_eq!(v.stat("small").unwrap().size, 3000, "the size did not change");
+    assert_eq!(v.statfs().unwrap().free, free, "every fragment came back");
+    assert_eq!(v.read_file("small").unwrap(), pattern(3000, 3));
+    v.unmount().unwrap();
+    assert_clean(&img, "after the failed write");
+}
+
 /// One write of each kind, at the edge of a full disk.
 fn writes(v: &Volume, round: u64) -> Vec<(&'static str, Result<usize, Errno>)> {
     let mut out = Vec::new();

@@ -169,8 +169,14 @@ ffs_write(void *v)
 	}
 	if (resid > uio->uio_resid && cred != NOCRED && cred->cr_uid != 0)
 		ip->i_mode &= ~(ISUID | ISGID);
-	if (error && (ioflag & IO_UNIT)) {
-		(void)VOP_TRUNCATE(vp, (off_t)osize, ioflag & IO_SYNC, cred, uio->uio_procp);
+	/*
+	 * A failed write that wrote nothing (or must be all or nothing)
+	 * leaves the file as it was: what ffs_balloc grew (a fragment run
+	 * made a block) is cut back to the old size.
+	 */
+	if (error && ((ioflag & IO_UNIT) || uio->uio_resid == resid)) {
+		if (ip->i_size != osize || (ioflag & IO_UNIT))
+			(void)VOP_TRUNCATE(vp, (off_t)osize, ioflag & IO_SYNC, cred, uio->uio_procp);
 		uio->uio_offset -= resid - uio->uio_resid;
 		uio->uio_resid = resid;
 	} else if (resid > uio->uio_resid && (ioflag & IO_SYNC))
