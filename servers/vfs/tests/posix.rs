@@ -136,3 +136,88 @@ fn allow_other_hands_the_callers_ids_to_the_bsd_checks() {
     m.unmount().unwrap();
     assert_clean(&img);
 }
+
+/// A churn of creates, appends, truncates, hard links, renames (over
+/// existing names too) and unlinks through the mount, checked against a
+/// model of which name is which file: every name reads its file's bytes
+/// and shows its link count, through the mount and after a remount.
+#[test]
+fn churn_with_links_matches_a_model() {
+    use std::collections::HashMap;
+    let s = Scratch::new("posix-churn");
+    let img = s.path("x.img");
+    fresh_image(&img, 32 << 20);
+    let mnt = s.path("mnt");
+    fs::create_dir_all(&mnt).unwrap();
+    let m = FuseMount::spawn(&img, &mnt).expect("FUSE mount");
+    for d in 0..4 {
+        fs::create_dir(mnt.join(format!("d{d}"))).unwrap();
+    }
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    let mut x = 0x1234_5678_9abc_def1u64;
+    let mut rnd = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let links = |names: &HashMap<String, usize>, id: usize| names.values().filter(|&&f| f == id).count();
+    for op in 0..20_000u64 {
+        let name = format!("d{}/n{}", rnd(4), rnd(60));
+        let existing: Vec<String> = names.keys().cloned().collect();
+        let pick = |r: u64| existing.get(r as usize % existing.len().max(1)).cloned();
+        match rnd(7) {
+            0 | 1 if !names.contains_key(&name) => {
+                let data = pattern(rnd(20_000) as usize, op);
+                fs::write(mnt.join(&name), &data).unwrap();
+                files.push(data);
+                names.insert(name, files.len() - 1);
+            }
+            2 => if let Some(n) = pick(rnd(1000)) {
+                let extra = pattern(rnd(3000) as usize, op);
+                fs::OpenOptions::new().append(true).open(mnt.join(&n)).unwrap().write_all(&extra).unwrap();
+                files[names[&n]].extend_from_slice(&extra);
+            },
+            3 => if let Some(n) = pick(rnd(1000)) {
+                let len = rnd(files[names[&n]].len() as u64 + 1) as usize;
+                fs::OpenOptions::new().write(true).open(mnt.join(&n)).unwrap().set_len(len as u64).unwrap();
+                files[names[&n]].truncate(len);
+            },
+            4 => if let Some(n) = pick(rnd(1000)) {
+                if !names.contains_key(&name) {
+                    fs::hard_link(mnt.join(&n), mnt.join(&name)).unwrap();
+                    names.insert(name, names[&n]);
+                }
+            },
+            5 => if let Some(n) = pick(rnd(1000)) {
+                fs::rename(mnt.join(&n), mnt.join(&name)).unwrap();
+                let id = names.remove(&n).unwrap();
+                if names.get(&name) != Some(&id) || n == name {
+                    names.insert(name, id);
+                } else {
+                    // Renaming one link over another of the same file: POSIX
+                    // says nothing happens, both names stay.
+                    names.insert(n, id);
+                }
+            },
+            _ => if let Some(n) = pick(rnd(1000)) {
+                fs::remove_file(mnt.join(&n)).unwrap();
+                names.remove(&n);
+            },
+        }
+        if op % 2000 == 1999 {
+            for (n, &id) in &names {
+                assert_eq!(fs::read(mnt.join(n)).unwrap(), files[id], "op {op}: {n}");
+                assert_eq!(fs::metadata(mnt.join(n)).unwrap().nlink() as usize, links(&names, id), "op {op}: links of {n}");
+            }
+        }
+    }
+    m.unmount().unwrap();
+    assert_clean(&img);
+    let v = molt_vfs::Volume::mount(&img, molt_vfs::MountOptions { read_only: true }).unwrap();
+    for (n, &id) in &names {
+        assert_eq!(v.read_file(n).unwrap(), files[id], "after remount: {n}");
+    }
+    v.unmount().unwrap();
+}
