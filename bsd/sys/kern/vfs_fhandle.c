@@ -1,7 +1,7 @@
 /*
  * vfs_fhandle.c: system calls that name a file by file handle instead of
  * by path (FreeBSD's fhopen, fhstat, fhreadlink, fhlink, and Molt's
- * fhsync and fhsetattr). They serve file servers that name files by
+ * fhsync, fhaccess and fhsetattr). They serve file servers that name files by
  * inode, as 4.4BSD's NFS server does with VFS_FHTOVP: the FUSE mount
  * today, Molt's vfs server later. With them a hard link, a file renamed
  * over, or a file unlinked while open stays the same file to its server.
@@ -124,6 +124,31 @@ fhsync(struct proc *p, struct fhsync_args *uap, register_t *retval)
 	if ((error = fhtovp(SCARG(uap, fhp), &vp)) != 0)
 		return (error);
 	error = VOP_FSYNC(vp, p->p_ucred, SCARG(uap, waitfor) == MNT_WAIT ? MNT_WAIT : MNT_NOWAIT, p);
+	vput(vp);
+	return (error);
+}
+
+/* fhaccess(fhp, amode): access(2)'s answer for the caller's credentials. */
+int
+fhaccess(struct proc *p, struct fhaccess_args *uap, register_t *retval)
+{
+	struct vnode *vp;
+	int error, amode = SCARG(uap, amode), mode = 0;
+
+	if (amode & ~7)
+		return (EINVAL);
+	if (amode & 4)
+		mode |= VREAD;
+	if (amode & 2)
+		mode |= VWRITE;
+	if (amode & 1)
+		mode |= VEXEC;
+	if ((error = fhtovp(SCARG(uap, fhp), &vp)) != 0)
+		return (error);
+	if (mode & VWRITE)
+		error = vn_writechk(vp);
+	if (error == 0 && mode != 0)
+		error = VOP_ACCESS(vp, mode, p->p_ucred, p);
 	vput(vp);
 	return (error);
 }

@@ -49,6 +49,8 @@ struct fhstat_args	{ const struct fhandle *u_fhp; struct stat *sb; };
 struct fhreadlink_args	{ const struct fhandle *fhp; char *buf; int bufsize; };
 struct fhlink_args	{ const struct fhandle *fhp; const char *to; };
 struct fhsync_args	{ const struct fhandle *fhp; int waitfor; };
+/* Molt: amode is access(2)'s (R_OK 4, W_OK 2, X_OK 1; 0: exists). */
+struct fhaccess_args	{ const struct fhandle *fhp; int amode; };
 /* Molt: fields of -1 (and a NULL tptr) stay as they are. */
 struct fhsetattr_args	{ const struct fhandle *fhp; int mode; int uid; int gid; off_t size;
 			  const struct timeval *tptr; };
@@ -90,6 +92,7 @@ int	fhstat(struct proc *p, struct fhstat_args *uap, register_t *retval);
 int	fhreadlink(struct proc *p, struct fhreadlink_args *uap, register_t *retval);
 int	fhlink(struct proc *p, struct fhlink_args *uap, register_t *retval);
 int	fhsync(struct proc *p, struct fhsync_args *uap, register_t *retval);
+int	fhaccess(struct proc *p, struct fhaccess_args *uap, register_t *retval);
 int	fhsetattr(struct proc *p, struct fhsetattr_args *uap, register_t *retval);
 struct vnode;
 struct vattr;

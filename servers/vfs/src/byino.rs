@@ -135,6 +135,13 @@ impl Volume {
         self.call(bsd::fhsync, &mut a).map(|_| ())
     }
 
+    /// access(2) of inode `ino` (`amode`: R_OK 4 | W_OK 2 | X_OK 1, or 0).
+    pub fn access_ino(&self, ino: u32, amode: u32) -> Result<(), Errno> {
+        let fh = self.fhandle(ino);
+        let mut a = bsd::fhaccess_args { fhp: &fh, amode: amode as c_int };
+        self.call(bsd::fhaccess, &mut a).map(|_| ())
+    }
+
     /// chmod, chown, truncate and utimes of inode `ino`, with their checks.
     pub fn setattr_ino(&self, ino: u32, set: &SetAttr) -> Result<(), Errno> {
         let fh = self.fhandle(ino);

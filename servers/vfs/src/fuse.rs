@@ -455,6 +455,11 @@ impl Filesystem for MoltFs {
         });
     }
 
+    fn access(&self, req: &Request, ino: INodeNo, mask: fuser::AccessFlags, reply: ReplyEmpty) {
+        let amode = (mask.bits() & 7) as u32;
+        self.run(req, move |s| reply_empty(reply, s.vol.access_ino(from_fuse(ino), amode)));
+    }
+
     fn statfs(&self, req: &Request, _ino: INodeNo, reply: ReplyStatfs) {
         self.run(req, move |s| match s.vol.statfs() {
             Ok(f) => reply.statfs(f.blocks, f.free, f.avail, f.files, f.free_files, f.block_size as u32, 255, f.frag_size as u32),

@@ -122,6 +122,8 @@ fn allow_other_hands_the_callers_ids_to_the_bsd_checks() {
     };
     let (ok, out) = nobody("cat open");
     assert!(ok && out == "open\n", "{out}");
+    let (ok, out) = nobody("test -r open && test ! -w open && test ! -r secret && test -x . && test ! -w .");
+    assert!(ok, "access(2) answers for the caller: {out}");
     let (ok, out) = nobody("cat secret");
     assert!(!ok && out.contains("Permission denied"), "{out}");
     let (ok, out) = nobody("echo x >> open");
