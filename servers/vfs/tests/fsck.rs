@@ -166,6 +166,27 @@ fn a_damaged_primary_superblock_is_replaced_by_its_copy() {
 }
 
 #[test]
+fn a_block_past_the_end_of_a_file_is_freed_and_the_file_kept() {
+    let s = Scratch::new("fsck-pasteof");
+    let (img, _, f) = sample(&s);
+    // d/f is 30,000 bytes (blocks 0-3); a pointer at block 6 is what a
+    // crash leaves when it reached the disk before the inode's new size.
+    let spare = superblock(&img).cgdmin(1) + 64;
+    poke_inode(&img, f, |d| {
+        d.di_db[6] = spare as i32;
+        d.di_blocks += 16;
+    });
+    let r = check(&img, false).unwrap();
+    assert!(r.problems.iter().any(|p| p.contains("past the end of the file: freed")), "{:?}", r.problems);
+    assert!(r.unexpected.is_empty(), "a crash may leave this: {:?}", r.unexpected);
+    repair_and_verify(&img, "past the end of the file");
+    assert_eq!(read_inode(&img, f).di_db[6], 0);
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    assert_eq!(v.read_file("d/f").unwrap(), pattern(30_000, 1));
+    v.unmount().unwrap();
+}
+
+#[test]
 fn a_full_lost_and_found_grows() {
     let s = Scratch::new("fsck-lfgrow");
     let img = s.path("x.img");

@@ -9,7 +9,11 @@
  * before any pointer to it is stored, so no pointer on disk ever leads
  * to garbage that fsck would take for block numbers. Data blocks and the
  * pointers to them are written later (fsync, the update daemon): a crash
- * may lose them, never make the image inconsistent.
+ * may lose them, never make the image inconsistent. With B_SYNC (an
+ * IO_SYNC write: directories) an indirect block that gets a new pointer
+ * is written at once, before the inode with the new size: a crash in
+ * between leaves a block past the end of the file (fsck frees it), never
+ * a directory with a hole.
  *
  * Failure rolls back: if an allocation fails (ENOSPC) after the indirect
  * blocks on the path were allocated, each of them is unlinked (its
@@ -235,7 +239,10 @@ ffs_balloc(struct inode *ip, daddr_t lbn, int size, struct ucred *cred, struct b
 			}
 			nb = newb;
 			((daddr_t *)bp->b_data)[idx[i]] = nb;
-			bdwrite(bp);
+			if (flags & B_SYNC)
+				(void)bwrite(bp);
+			else
+				bdwrite(bp);
 			undo[nundo].bu_blkno = nb;
 			undo[nundo].bu_parent = parent;
 			undo[nundo++].bu_index = idx[i];
@@ -255,7 +262,10 @@ ffs_balloc(struct inode *ip, daddr_t lbn, int size, struct ucred *cred, struct b
 		nbp->b_blkno = fsbtodb(fs, newb);
 		clrbuf(nbp);
 		bap[idx[0]] = newb;
-		bdwrite(bp);
+		if (flags & B_SYNC)
+			(void)bwrite(bp);
+		else
+			bdwrite(bp);
 		*bpp = nbp;
 		return (0);
 	}

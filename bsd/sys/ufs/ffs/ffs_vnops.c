@@ -145,7 +145,8 @@ ffs_write(void *v)
 		xfersize = fs->fs_bsize - blkoffset;
 		if (uio->uio_resid < xfersize)
 			xfersize = uio->uio_resid;
-		error = ffs_balloc(ip, lbn, (int)(blkoffset + xfersize), cred, &bp, 0);
+		error = ffs_balloc(ip, lbn, (int)(blkoffset + xfersize), cred, &bp,
+		    (ioflag & IO_SYNC) ? B_SYNC : 0);
 		if (error)
 			break;
 		if ((u_int64_t)uio->uio_offset + xfersize > ip->i_size)
