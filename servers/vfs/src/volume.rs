@@ -225,10 +225,9 @@ impl Volume {
 
     /// The file handle of inode `ino` of this volume (any generation).
     pub(crate) fn fhandle(&self, ino: u32) -> bsd::fhandle {
-        let mut fh = bsd::fhandle::default();
         // SAFETY: mp is our mounted file system; its mnt_stat is set at
         // mount and not changed after.
-        fh.fh_fsid = unsafe { (*self.mp).mnt_stat.f_fsid };
+        let mut fh = bsd::fhandle { fh_fsid: unsafe { (*self.mp).mnt_stat.f_fsid }, ..Default::default() };
         fh.fh_fid.fid_len = core::mem::size_of::<bsd::ufid>() as u16;
         for (i, b) in ino.to_le_bytes().into_iter().enumerate() {
             fh.fh_fid.fid_data[i] = b as c_char;
@@ -362,7 +361,7 @@ impl Volume {
             size: sb.st_size as u64,
             blocks: sb.st_blocks as u64,
             blksize: sb.st_blksize,
-            rdev: sb.st_rdev as u32,
+            rdev: sb.st_rdev,
             atime: (sb.st_atimespec.tv_sec, sb.st_atimespec.tv_nsec),
             mtime: (sb.st_mtimespec.tv_sec, sb.st_mtimespec.tv_nsec),
             ctime: (sb.st_ctimespec.tv_sec, sb.st_ctimespec.tv_nsec),

@@ -343,9 +343,9 @@ fn reconnect(f: &mut Fsck, ino: u32) -> Result<bool, String> {
     let name = format!("#{ino}");
     let kind = f.inodes[ino as usize].kind;
     // A full lost+found grows by a block.
-    if !add_entry(f, lf, name.as_bytes(), ino, dtype_of(kind))?
-        && !(grow_dir(f, lf)? && add_entry(f, lf, name.as_bytes(), ino, dtype_of(kind))?)
-    {
+    let added = add_entry(f, lf, name.as_bytes(), ino, dtype_of(kind))?
+        || (grow_dir(f, lf)? && add_entry(f, lf, name.as_bytes(), ino, dtype_of(kind))?);
+    if !added {
         return Ok(false);
     }
     f.inodes[ino as usize].links_found += 1;
