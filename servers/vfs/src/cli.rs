@@ -74,17 +74,40 @@ pub enum FsCommand {
         /// Fix what is wrong (the report still lists it, and the status is 1).
         #[arg(long)]
         repair: bool,
+        /// Start from the superblock copy at this sector (newfs writes one in
+        /// every cylinder group; without -b, a damaged primary makes fsck
+        /// look for one itself).
+        #[arg(short = 'b', long = "backup-superblock", value_name = "SECTOR")]
+        backup: Option<u64>,
         /// The FFS image to check.
         image: PathBuf,
     },
     /// Serve the image at a host directory through FUSE until it is
     /// unmounted (`fusermount3 -u DIR`); writes reach the image then.
-    #[command(after_help = after_help!("molt fs mount disk.img /mnt/molt"))]
+    #[command(after_help = after_help!("molt fs mount disk.img /mnt/molt", "molt fs mount --allow-other disk.img /mnt/molt"))]
     Mount {
+        /// Let every user reach the mount, with their own uid and gid handed
+        /// to the BSD code, which does the permission checks.
+        #[arg(long)]
+        allow_other: bool,
         /// The FFS image to serve.
         image: PathBuf,
         /// The empty host directory to mount it on.
         dir: PathBuf,
+    },
+    /// Kill a FUSE mount at N random points of an fsync workload and check
+    /// each image: every file whose fsync returned must be there with its
+    /// contents, and the image needs at most the repairs a crash allows.
+    #[command(after_help = after_help!("molt fs crashtest 20", "molt fs crashtest 1000 --json --seed 7"))]
+    Crashtest {
+        /// How many kill points (runs).
+        runs: usize,
+        /// Print the result as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Seed of the random kill points and workload.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -123,8 +146,9 @@ fn dispatch(command: FsCommand) -> Result<i32, Failure> {
         FsCommand::Export { image, hostdir } => export(&image, &hostdir),
         FsCommand::Ls { image, path } => ls(&image, &path),
         FsCommand::Cat { image, path } => cat(&image, &path),
-        FsCommand::Check { repair, image } => check(&image, repair),
-        FsCommand::Mount { image, dir } => mount_fuse(&image, &dir),
+        FsCommand::Check { repair, backup, image } => check(&image, repair, backup),
+        FsCommand::Mount { allow_other, image, dir } => mount_fuse(&image, &dir, allow_other),
+        FsCommand::Crashtest { runs, json, seed } => crate::crashtest::main(runs, json, seed).map_err(failure),
     }
 }
 
@@ -188,20 +212,22 @@ fn export(image: &Path, hostdir: &Path) -> Result<i32, Failure> {
 
 fn cat(image: &Path, path: &str) -> Result<i32, Failure> {
     let v = mount(image, true)?;
-    let data = v.read_file(path).map_err(|e| errno_at(path, e))?;
-    std::io::stdout().write_all(&data).map_err(|e| failure(format!("stdout: {e}")))?;
+    crate::stream::cat(&v, path.as_bytes(), &mut std::io::stdout().lock()).map_err(|e| match e {
+        crate::stream::CopyError::Volume(e) => errno_at(path, e),
+        crate::stream::CopyError::Host(e) => failure(format!("stdout: {e}")),
+    })?;
     unmount(v, image)?;
     Ok(0)
 }
 
-fn mount_fuse(image: &Path, dir: &Path) -> Result<i32, Failure> {
+fn mount_fuse(image: &Path, dir: &Path, allow_other: bool) -> Result<i32, Failure> {
     if image.symlink_metadata().is_err() {
         return Err(failure(diagnose::missing_image(image)));
     }
     if let Some(why) = diagnose::mount_point_unusable(dir) {
         return Err(failure(why));
     }
-    crate::fuse::serve(image, dir).map_err(failure)?;
+    crate::fuse::serve(image, dir, crate::fuse::ServeOptions { allow_other }).map_err(failure)?;
     Ok(0)
 }
 
@@ -254,11 +280,11 @@ fn ls(image: &Path, path: &str) -> Result<i32, Failure> {
 /// fsck's status for an image it cannot check.
 const CANNOT_CHECK: i32 = 8;
 
-fn check(image: &Path, repair: bool) -> Result<i32, Failure> {
+fn check(image: &Path, repair: bool, sector: Option<u64>) -> Result<i32, Failure> {
     if image.symlink_metadata().is_err() {
         return Err(Failure(diagnose::missing_image(image), CANNOT_CHECK));
     }
-    let report = crate::fsck::check(image, repair).map_err(|u| Failure(format!("{}: {}", image.display(), u.0), CANNOT_CHECK))?;
+    let report = crate::fsck::check_with(image, repair, sector).map_err(|u| Failure(format!("{}: {}", image.display(), u.0), CANNOT_CHECK))?;
     let image = image.display();
     for p in &report.problems {
         println!("{image}: {p}");

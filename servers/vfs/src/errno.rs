@@ -42,6 +42,7 @@ const TABLE: &[(i32, &str, &str, i32)] = &[
     (70, "ESTALE", "stale NFS file handle", libc::ESTALE),
     (78, "ENOSYS", "function not implemented", libc::ENOSYS),
     (79, "EFTYPE", "inappropriate file type or format", libc::EINVAL),
+    (84, "EOVERFLOW", "value too large to be stored in data type", libc::EOVERFLOW),
 ];
 
 impl Errno {

@@ -1,15 +1,20 @@
 //! Copying trees between the host and an image: `molt fs import` (like
 //! makefs: fill an image from a host folder) and `molt fs export`.
 //! Regular files, directories and symbolic links, with their permission
-//! bits and modification times (and owners, on import); hard links stay hard links on import.
+//! bits and modification times (and owners, on import). Hard links stay
+//! hard links and holes stay holes, both ways; files are streamed.
 use std::collections::HashMap;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
+use crate::bsd;
 use crate::errno::Errno;
 use crate::volume::Volume;
+
+/// Import leaves a hole for each all-zero run this long (FFS's block).
+const HOLE: usize = 8192;
 
 /// An error with the path it happened on.
 #[derive(Debug)]
@@ -134,30 +139,37 @@ fn copy_in(v: &Volume, host: &Path, ip: &[u8], mode: u32, progress: &mut dyn Cop
     let mut f = fs::File::open(host).map_err(|e| at(host.as_os_str().as_bytes(), Errno::from_io(&e)))?;
     let fd = v.create(ip, mode).map_err(|e| at(ip, e))?;
     let mut buf = vec![0u8; 1 << 20];
+    let mut offset = 0u64;
     let result = loop {
         let n = match f.read(&mut buf) {
             Ok(0) => break Ok(()),
             Ok(n) => n,
             Err(e) => break Err(at(host.as_os_str().as_bytes(), Errno::from_io(&e))),
         };
-        let mut done = 0;
-        while done < n {
-            match v.write(fd, &buf[done..n]) {
-                Ok(w) if w > 0 => done += w,
-                Ok(_) => return Err(at(ip, Errno::EIO)),
-                Err(e) => {
-                    let _ = v.close(fd);
-                    return Err(at(ip, e));
-                }
+        // Whole blocks of zeros stay holes (like makefs); the size is set at the end.
+        for piece in buf[..n].chunks(HOLE) {
+            let w = if piece.len() == HOLE && piece.iter().all(|&b| b == 0) {
+                v.seek(fd, HOLE as i64, bsd::SEEK_CUR).map(|_| ())
+            } else {
+                v.pwrite(fd, offset, piece).map(|_| ())
+            };
+            if let Err(e) = w {
+                let _ = v.close(fd);
+                return Err(at(ip, e));
             }
+            offset += piece.len() as u64;
         }
         progress.bytes_copied(n as u64);
     };
+    let sized = if result.is_ok() { v.ftruncate(fd, offset) } else { Ok(()) };
     v.close(fd).map_err(|e| at(ip, e))?;
+    sized.map_err(|e| at(ip, e))?;
     result
 }
 
 /// Copies image directory `src` into host directory `dst` (made if needed).
+/// Hard links stay hard links (the first name exported is linked to),
+/// holes stay holes, and files are streamed through one buffer.
 pub fn export(v: &Volume, src: &[u8], dst: &Path) -> Result<u64, PathError> {
     export_reporting(v, src, dst, &mut ())
 }
@@ -166,11 +178,17 @@ pub fn export(v: &Volume, src: &[u8], dst: &Path) -> Result<u64, PathError> {
 pub fn export_reporting(v: &Volume, src: &[u8], dst: &Path, progress: &mut dyn CopyProgress) -> Result<u64, PathError> {
     fs::create_dir_all(dst).map_err(|e| at(dst.as_os_str().as_bytes(), Errno::from_io(&e)))?;
     let mut counted = Counted { entries: 0, inner: progress };
-    export_dir(v, src, dst, &mut counted)?;
+    export_dir(v, src, dst, &mut HashMap::new(), &mut counted)?;
     Ok(counted.entries)
 }
 
-fn export_dir(v: &Volume, src: &[u8], dst: &Path, progress: &mut Counted) -> Result<(), PathError> {
+fn export_dir(
+    v: &Volume,
+    src: &[u8],
+    dst: &Path,
+    links: &mut HashMap<u32, std::path::PathBuf>,
+    progress: &mut Counted,
+) -> Result<(), PathError> {
     let host_err = |p: &Path, e: std::io::Error| at(p.as_os_str().as_bytes(), Errno::from_io(&e));
     let mut entries = v.read_dir(src).map_err(|e| at(src, e))?;
     entries.sort_by(|a, b| a.name.cmp(&b.name));
@@ -183,16 +201,27 @@ fn export_dir(v: &Volume, src: &[u8], dst: &Path, progress: &mut Counted) -> Res
         let st = v.lstat(&ip).map_err(|e| at(&ip, e))?;
         if st.is_dir() {
             fs::create_dir_all(&hp).map_err(|e| host_err(&hp, e))?;
-            export_dir(v, &ip, &hp, progress)?;
+            export_dir(v, &ip, &hp, links, progress)?;
         } else if st.is_symlink() {
             let target = v.readlink(&ip).map_err(|e| at(&ip, e))?;
             std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(&target), &hp).map_err(|e| host_err(&hp, e))?;
             progress.entry_copied();
             continue;
         } else if st.is_file() {
-            let data = v.read_file(&ip).map_err(|e| at(&ip, e))?;
-            fs::write(&hp, &data).map_err(|e| host_err(&hp, e))?;
-            progress.bytes_copied(data.len() as u64);
+            if st.nlink > 1 {
+                if let Some(first) = links.get(&st.ino) {
+                    fs::hard_link(first, &hp).map_err(|e| host_err(&hp, e))?;
+                    progress.entry_copied();
+                    continue;
+                }
+                links.insert(st.ino, hp.clone());
+            }
+            let mut out = fs::File::create(&hp).map_err(|e| host_err(&hp, e))?;
+            let copied = crate::stream::copy_out(v, &ip, &mut out, true).map_err(|e| match e {
+                crate::stream::CopyError::Volume(e) => at(&ip, e),
+                crate::stream::CopyError::Host(e) => host_err(&hp, e),
+            })?;
+            progress.bytes_copied(copied);
         } else {
             continue;
         }

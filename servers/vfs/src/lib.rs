@@ -14,6 +14,7 @@ pub mod bsd {
 
 pub mod errno;
 pub mod volume;
+pub mod byino;
 
 pub use errno::Errno;
 pub use volume::{DirEntry, Fd, MountOptions, Stat, StatFs, Volume};
@@ -23,7 +24,9 @@ pub mod fsck;
 pub mod cli;
 pub mod diagnose;
 pub mod fuse;
+pub mod crashtest;
 pub mod hosttree;
+pub mod stream;
 pub mod bench;
 
 /// Entry point of `molt bench fs` (dispatched by the root binary).
