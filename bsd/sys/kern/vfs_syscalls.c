@@ -381,11 +381,11 @@ symlink(struct proc *p, struct symlink_args *uap, register_t *retval)
 	struct vattr va;
 	struct nameidata nd;
 	char *path;
-	size_t len;
+	u_int len;
 	int error;
 
 	path = malloc(MAXPATHLEN, M_NAMEI, M_WAITOK);
-	if ((error = copyinstr(SCARG(uap, path), path, MAXPATHLEN, &len)) != 0)
+	if ((error = copyinstr((caddr_t)SCARG(uap, path), path, MAXPATHLEN, &len)) != 0)
 		goto out;
 	NDINIT(&nd, CREATE, LOCKPARENT, UIO_USERSPACE, SCARG(uap, link), p);
 	if ((error = namei(&nd)) != 0)

@@ -29,4 +29,7 @@ char	*strcpy(char *dst, const char *src);
 char	*strncpy(char *dst, const char *src, size_t n);
 int	ffs(int mask);
 u_long	random(void);
+int	scanc(u_int size, u_char *cp, u_char *table, int mask);
+int	skpc(int mask, int size, char *cp);
+char	*strcat(char *s, const char *append);
 #endif /* !_SYS_LIBKERN_H_ */

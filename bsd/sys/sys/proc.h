@@ -55,6 +55,7 @@ struct proc {
 
 #ifdef _KERNEL
 struct proc *pfind(pid_t pid);
+void	sleep(void *chan, int pri);		/* kern_synch.c */
 extern struct proc *curproc;		/* the thread holding the giant lock */
 extern struct proc proc0;		/* the first process */
 #endif
