@@ -36,7 +36,8 @@ fn a_substituted_historic_style_file_builds_is_reported_and_passes() {
     assert!(out.status.success(), "molt-net with the override failed:\n{said}");
     let report = format!("MOLT_BSD_OVERRIDE: building {} in place of bsd/sys/netinet/tcp_output.c", tree.join("netinet/tcp_output.c").display());
     assert!(said.contains(&report), "the substitution was not reported:\n{said}");
-    assert!(said.contains("test result: ok. 7 passed") && said.contains("test result: ok. 9 passed"), "{said}");
+    let passed = said.lines().filter(|l| l.starts_with("test result: ok.") && !l.contains(" 0 passed")).count();
+    assert_eq!(passed, 2, "both test binaries ran and passed:\n{said}");
 
     // The same file without the override flags is refused by our -Werror
     // build: the relaxed flags are what let it through.
