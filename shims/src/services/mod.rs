@@ -9,6 +9,7 @@ mod console;
 pub mod cred;
 pub mod malloc;
 mod memory;
+mod monitor;
 pub mod sched;
 mod string;
 mod usercopy;
