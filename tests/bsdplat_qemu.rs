@@ -15,7 +15,7 @@ fn bsd_c_runs_in_a_molt_server_with_workers_sleeping_and_callouts_on_alarms() {
     let mut guest = Guest::spawn(&image, &Options::default()).expect("qemu starts");
     let status = guest.wait_exit(TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
     let log = guest.log();
-    for check in ["init", "version", "printf", "malloc", "workers", "many workers", "io backends"] {
+    for check in ["init", "version", "printf", "malloc", "clock", "workers", "many workers", "timed wait", "io backends"] {
         assert!(log.contains(&format!("bsdplat: {check} ok")), "check {check:?} did not pass; serial log:\n{log}");
     }
     // Printed by the BSD C printf (subr_prf.c) through the console server.

@@ -48,8 +48,10 @@ fn main(_args: &molt_rt::Args) -> i32 {
     report("version", version());
     report("printf", printf());
     report("malloc", malloc());
+    report("clock", clock());
     report("workers", workers::sleep_wakeup_timeout_callout());
     report("many workers", workers::many_sleepers(50));
+    report("timed wait", workers::timed_monitor_wait());
     report("io backends", io_backends());
     let _ = kcall::power_off(if failed {
         outln!("BSDPLAT FAIL");
@@ -132,6 +134,31 @@ fn malloc() -> Result<(), String> {
         return Err("the second round mapped more memory: freed blocks not reused".into());
     }
     outln!("bsdplat: malloc: {} calls, at most {} bytes of M_TEMP, heap {} KiB", after.ks_calls, after.ks_maxused, mapped >> 10);
+    Ok(())
+}
+
+/// kern_clock.c's variables follow the server's clock: `hz`, `ticks`
+/// from uptime, `time` from the fixed epoch plus uptime; `hzto` counts
+/// ticks to a time one second ahead.
+fn clock() -> Result<(), String> {
+    let (hz, ticks, now, to) = molt_shims::with_giant(|| {
+        // SAFETY: the C clock variables are read with giant held (their
+        // only writer is the giant holder); `time` is volatile in C.
+        unsafe {
+            let now = core::ptr::read_volatile(core::ptr::addr_of!(bsd::time));
+            let mut later = now;
+            later.tv_sec += 1;
+            (bsd::hz, core::ptr::read_volatile(core::ptr::addr_of!(bsd::ticks)), now, bsd::hzto(&mut later))
+        }
+    });
+    let uptime_ticks = molt_rt::kcall::uptime_ns() / (1_000_000_000 / molt_shims::clock::HZ);
+    let epoch_s = (platform::virtual_clock::EPOCH_NS / 1_000_000_000) as i64;
+    if hz != 100 || !(uptime_ticks.saturating_sub(2)..=uptime_ticks).contains(&(ticks as u64)) {
+        return Err(format!("hz {hz}, ticks {ticks}, uptime {uptime_ticks} ticks"));
+    }
+    if now.tv_sec < epoch_s || !(99..=101).contains(&to) {
+        return Err(format!("time {}.{:06}, hzto(+1 s) = {to}", now.tv_sec, now.tv_usec));
+    }
     Ok(())
 }
 

@@ -144,3 +144,23 @@ pub fn many_sleepers(n: usize) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A worker's timed wait on the platform monitor (no notification comes)
+/// returns after its timeout, driven by the dispatcher's kernel alarm.
+pub fn timed_monitor_wait() -> Result<(), String> {
+    static WAITED_NS: AtomicU64 = AtomicU64::new(0);
+    const TIMEOUT_NS: u64 = 20_000_000;
+    spawn(|| {
+        let t0 = molt_rt::kcall::uptime_ns();
+        molt_shims::platform::sched_lock();
+        molt_shims::platform::sched_wait(TIMEOUT_NS);
+        molt_shims::platform::sched_unlock();
+        WAITED_NS.store(molt_rt::kcall::uptime_ns() - t0, Ordering::SeqCst);
+    })?;
+    dispatch::run_until_done();
+    let waited = WAITED_NS.load(Ordering::SeqCst);
+    if waited < TIMEOUT_NS {
+        return Err(format!("a 20 ms wait ended after {} us", waited / 1000));
+    }
+    Ok(())
+}
