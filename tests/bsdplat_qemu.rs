@@ -15,12 +15,17 @@ fn bsd_c_runs_in_a_molt_server_with_workers_sleeping_and_callouts_on_alarms() {
     let mut guest = Guest::spawn(&image, &Options::default()).expect("qemu starts");
     let status = guest.wait_exit(TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
     let log = guest.log();
-    for check in ["init", "version", "printf", "malloc", "clock", "workers", "many workers", "timed wait", "io backends"] {
+    for check in ["init", "version", "printf", "malloc", "clock", "workers", "many workers", "timed wait", "ipc clients", "io backends"] {
         assert!(log.contains(&format!("bsdplat: {check} ok")), "check {check:?} did not pass; serial log:\n{log}");
     }
+    // The wake request is answered before the sleeping one it woke.
+    let woke = log.find("request 0x1003 answered Ok(0)");
+    let slept = log.find("request 0x1002 answered Ok(0)");
+    assert!(woke.is_some() && slept.is_some() && woke < slept, "client answers out of order:\n{log}");
     // Printed by the BSD C printf (subr_prf.c) through the console server.
     assert!(log.contains("bsdplat: printf 42 through the console 0xbeef"), "no BSD printf output:\n{log}");
     assert!(log.contains("is refused: molt-shims: platform interface version mismatch"), "no version message:\n{log}");
+    assert_eq!(log.matches("bsdplat-client: request").count(), 2, "both clients answered:\n{log}");
     assert!(log.contains("BSDPLAT PASS") && !log.contains("FAILED"), "serial log:\n{log}");
     assert_eq!(status, PASS, "guest exit status; serial log:\n{log}");
 }

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-/// What happened; declared in the order the worker check expects them.
+/// What happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Event {
@@ -16,10 +16,15 @@ pub enum Event {
     AWoken,
     CalloutFired,
     DWoken,
+    SleepAsked,
+    SleeperSleeps,
+    WakeAsked,
+    WakerAnswered,
+    SleeperAnswered,
 }
 
-/// Every event, in declaration order (the expected order).
-pub const ALL: [Event; 9] = [
+/// The order the worker check expects.
+pub const WORKERS: [Event; 9] = [
     Event::ASleeps,
     Event::BSleeps,
     Event::CServed,
@@ -29,6 +34,27 @@ pub const ALL: [Event; 9] = [
     Event::AWoken,
     Event::CalloutFired,
     Event::DWoken,
+];
+
+/// The order the IPC client check expects.
+pub const CLIENTS: [Event; 5] =
+    [Event::SleepAsked, Event::SleeperSleeps, Event::WakeAsked, Event::WakerAnswered, Event::SleeperAnswered];
+
+const ALL: [Event; 14] = [
+    Event::ASleeps,
+    Event::BSleeps,
+    Event::CServed,
+    Event::DSleeps,
+    Event::BTimedOut,
+    Event::BWakesA,
+    Event::AWoken,
+    Event::CalloutFired,
+    Event::DWoken,
+    Event::SleepAsked,
+    Event::SleeperSleeps,
+    Event::WakeAsked,
+    Event::WakerAnswered,
+    Event::SleeperAnswered,
 ];
 
 /// The log: codes packed four bits each, oldest in the high bits.

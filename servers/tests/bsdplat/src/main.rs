@@ -8,7 +8,8 @@
 //! The worker check is the concurrency property of the server platform:
 //! while two requests sleep in tsleep (one until a wakeup, one until its
 //! timeout) a third is served to the end, and a callout fired by a kernel
-//! alarm wakes a fourth.
+//! alarm wakes a fourth. The IPC check does the same with real clients:
+//! this program again, started twice as `bsdplat-client`.
 #![no_std]
 #![no_main]
 #![forbid(unsafe_op_in_unsafe_fn)]
@@ -16,6 +17,7 @@
 
 extern crate alloc;
 
+mod clients;
 mod events;
 mod workers;
 
@@ -33,7 +35,10 @@ molt_rt::entry!(main);
 const PASS: u32 = 0x10;
 const FAIL: u32 = 0x11;
 
-fn main(_args: &molt_rt::Args) -> i32 {
+fn main(args: &molt_rt::Args) -> i32 {
+    if args.name() == "bsdplat-client" {
+        return clients::client_main();
+    }
     let mut failed = false;
     let mut report = |name: &str, result: Result<(), String>| match result {
         Ok(()) => outln!("bsdplat: {} ok", name),
@@ -52,6 +57,7 @@ fn main(_args: &molt_rt::Args) -> i32 {
     report("workers", workers::sleep_wakeup_timeout_callout());
     report("many workers", workers::many_sleepers(50));
     report("timed wait", workers::timed_monitor_wait());
+    report("ipc clients", clients::sleeping_request_does_not_block_others());
     report("io backends", io_backends());
     let _ = kcall::power_off(if failed {
         outln!("BSDPLAT FAIL");
