@@ -15,7 +15,7 @@ fn bsd_c_runs_in_a_molt_server_with_workers_sleeping_and_callouts_on_alarms() {
     let mut guest = Guest::spawn(&image, &Options::default()).expect("qemu starts");
     let status = guest.wait_exit(TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
     let log = guest.log();
-    for check in ["init", "version", "printf", "malloc", "clock", "workers", "many workers", "timed wait", "ipc clients", "io backends"] {
+    for check in ["init", "version", "printf", "malloc", "clock", "workers", "many workers", "timed wait", "ipc clients", "service", "io backends"] {
         assert!(log.contains(&format!("bsdplat: {check} ok")), "check {check:?} did not pass; serial log:\n{log}");
     }
     // The wake request is answered before the sleeping one it woke.
@@ -25,7 +25,9 @@ fn bsd_c_runs_in_a_molt_server_with_workers_sleeping_and_callouts_on_alarms() {
     // Printed by the BSD C printf (subr_prf.c) through the console server.
     assert!(log.contains("bsdplat: printf 42 through the console 0xbeef"), "no BSD printf output:\n{log}");
     assert!(log.contains("is refused: molt-shims: platform interface version mismatch"), "no version message:\n{log}");
-    assert_eq!(log.matches("bsdplat-client: request").count(), 2, "both clients answered:\n{log}");
+    assert_eq!(log.matches("bsdplat-client: request").count(), 3, "every client answered:\n{log}");
+    assert!(log.contains("request 0xe answered Ok(0)"), "IPC_MSG_PING not echoed:\n{log}");
+    assert!(!log.contains("rs: warning: bsdplat"), "rs found bsdplat silent:\n{log}");
     assert!(log.contains("BSDPLAT PASS") && !log.contains("FAILED"), "serial log:\n{log}");
     assert_eq!(status, PASS, "guest exit status; serial log:\n{log}");
 }

@@ -6,11 +6,12 @@
 use alloc::format;
 use alloc::string::String;
 
-use molt_abi::message::IPC_MSG_USER_BASE;
+use molt_abi::message::{IPC_MSG_PING, IPC_MSG_USER_BASE};
 use molt_abi::{Endpoint, Message};
 use molt_rt::server::result_reply;
 use molt_rt::{ipc, kcall};
 use molt_shims::platform::server::dispatch;
+use molt_shims::platform::server::service::{Next, Service};
 
 use crate::events::{Event, Log, CLIENTS};
 use crate::workers::{spawn, tsleep, wakeup};
@@ -77,15 +78,20 @@ fn serve_one() -> Result<(), String> {
     }
 }
 
+fn spawn_client() -> Result<Endpoint, String> {
+    kcall::spawn(CLIENT_INDEX).map_err(|e| format!("spawn of bsdplat-client: {}", e.text()))
+}
+
+/// Tells a client which request to make.
+fn go(client: Endpoint, what: u32) -> Result<(), String> {
+    ipc::send(client, &Message::new(MSG_GO, [u64::from(what), 0, 0, 0, 0, 0, 0]))
+        .map_err(|e| format!("starting a client: {}", e.text()))
+}
+
 /// Starts both clients, serves their requests, and checks the order.
 pub fn sleeping_request_does_not_block_others() -> Result<(), String> {
-    let spawn_client = || kcall::spawn(CLIENT_INDEX).map_err(|e| format!("spawn of bsdplat-client: {}", e.text()));
     let sleeper = spawn_client()?;
     let waker = spawn_client()?;
-    let go = |client: Endpoint, what: u32| {
-        ipc::send(client, &Message::new(MSG_GO, [u64::from(what), 0, 0, 0, 0, 0, 0]))
-            .map_err(|e| format!("starting a client: {}", e.text()))
-    };
     go(sleeper, MSG_SLEEP)?;
     serve_one()?;
     go(waker, MSG_WAKE)?;
@@ -95,5 +101,30 @@ pub fn sleeping_request_does_not_block_others() -> Result<(), String> {
     if got[..] != CLIENTS[..] {
         return Err(format!("events {got:?}, want {CLIENTS:?}"));
     }
+    Ok(())
+}
+
+/// The service loop: bsdplat publishes itself with rs, heartbeats every
+/// 100 ms (boot/bsdplat.toml) for a second, longer than the 500 ms silence
+/// limit, and answers a client's IPC_MSG_PING meanwhile.
+pub fn serves_as_an_rs_service() -> Result<(), String> {
+    let mut service = Service::start("bsdplat").map_err(|e| format!("publish: {}", e.text()))?;
+    if service.period_ns() != 100_000_000 {
+        return Err(format!("heartbeat period {} ns, the manifest says 100 ms", service.period_ns()));
+    }
+    go(spawn_client()?, IPC_MSG_PING)?;
+    let until = kcall::uptime_ns() + 1_000_000_000;
+    let mut msg = Message::default();
+    loop {
+        match service.next(&mut msg, until) {
+            Next::TimedOut => break,
+            Next::Request(Endpoint::KERNEL) => continue, // a child's exit
+            other => return Err(format!("unexpected {other:?} (message {:#x})", msg.mtype)),
+        }
+    }
+    if service.beats() < 8 {
+        return Err(format!("{} heartbeats in a second", service.beats()));
+    }
+    molt_rt::outln!("bsdplat: service: {} heartbeats in a second", service.beats());
     Ok(())
 }

@@ -58,6 +58,7 @@ fn main(args: &molt_rt::Args) -> i32 {
     report("many workers", workers::many_sleepers(50));
     report("timed wait", workers::timed_monitor_wait());
     report("ipc clients", clients::sleeping_request_does_not_block_others());
+    report("service", clients::serves_as_an_rs_service());
     report("io backends", io_backends());
     let _ = kcall::power_off(if failed {
         outln!("BSDPLAT FAIL");

@@ -26,8 +26,21 @@ use super::{clock, workers};
 /// alarm arrives; returns its sender.
 pub fn receive(msg: &mut Message) -> Endpoint {
     loop {
+        if let Some(from) = receive_until(msg, u64::MAX) {
+            return from;
+        }
+    }
+}
+
+/// Like [`receive`], but gives up at monotonic time `until_ns` (`None`).
+pub fn receive_until(msg: &mut Message, until_ns: u64) -> Option<Endpoint> {
+    loop {
         let Some(next) = run_until_idle() else { continue };
         let now = clock::monotonic_ns();
+        if now >= until_ns {
+            return None;
+        }
+        let next = next.min(until_ns);
         let _ = kcall::alarm(if next == u64::MAX { 0 } else { next.saturating_sub(now).max(1) });
         let Ok(from) = ipc::receive(Endpoint::ANY, msg) else { continue };
         if from == Endpoint::KERNEL && msg.mtype == IPC_MSG_NOTIFY {
@@ -36,7 +49,7 @@ pub fn receive(msg: &mut Message) -> Endpoint {
                 continue;
             }
         }
-        return from;
+        return Some(from);
     }
 }
 

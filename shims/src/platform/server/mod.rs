@@ -11,7 +11,9 @@
 //! * timer and tsleep timeouts: the earliest deadline is a Molt kernel
 //!   alarm, set before each receive;
 //! * clock: uptime; console: the console server;
-//! * block and packet I/O: registered backends (ENXIO until then).
+//! * block and packet I/O: registered backends (ENXIO until then);
+//! * the service protocol with rs (`service`): publish, heartbeats on the
+//!   dispatcher's alarm, ping, fault injection, shutdown.
 //!
 //! A server's `main` calls `molt_shims::platform::init(&SERVER)` first.
 use core::ffi::{c_char, c_int, c_void};
@@ -27,6 +29,7 @@ pub mod dispatch;
 pub mod heap;
 mod local;
 mod runq;
+pub mod service;
 mod switch;
 pub mod workers;
 
