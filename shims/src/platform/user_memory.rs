@@ -5,6 +5,8 @@
 //! touches another process's memory). The check is that the range is not
 //! in the never-mapped first page and does not wrap; the kernel placement
 //! will check real user page tables instead.
+// Used by the hosted and server implementations, when built.
+#![cfg_attr(not(any(feature = "hosted", feature = "server")), allow(dead_code, unused_macros, unused_imports))]
 use core::ffi::c_int;
 
 fn check_user_range(addr: usize, len: usize) -> c_int {
@@ -20,7 +22,6 @@ fn check_user_range(addr: usize, len: usize) -> c_int {
 /// # Safety
 /// `kaddr` is valid for `len` bytes of writes; if the check passes, `uaddr`
 /// is an address the caller was given as readable for `len` bytes.
-#[cfg_attr(not(any(feature = "hosted", feature = "server")), allow(dead_code))]
 pub unsafe fn copyin(uaddr: *const u8, kaddr: *mut u8, len: usize) -> c_int {
     let e = check_user_range(uaddr as usize, len);
     if e == 0 {
@@ -34,7 +35,6 @@ pub unsafe fn copyin(uaddr: *const u8, kaddr: *mut u8, len: usize) -> c_int {
 ///
 /// # Safety
 /// As for [`copyin`], with the directions swapped.
-#[cfg_attr(not(any(feature = "hosted", feature = "server")), allow(dead_code))]
 pub unsafe fn copyout(kaddr: *const u8, uaddr: *mut u8, len: usize) -> c_int {
     let e = check_user_range(uaddr as usize, len);
     if e == 0 {
