@@ -14,8 +14,60 @@
 use crate::image;
 use crate::qemu::{self, Guest, Options};
 use anyhow::{bail, Context, Result};
+use molt_cli::Progress;
+use molt_net::bench::BenchArgs as NetArgs;
 use serde_json::json;
 use std::time::Duration;
+
+/// The benchmark suites (`molt bench SUITE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Suite {
+    /// IPC round trips, null system calls and boot, in guest instructions (QEMU)
+    Kernel,
+    /// fork+exec+wait, a console restart and rs's idle cost (QEMU)
+    Servers,
+    /// the hosted BSD VFS+FFS, in process and through FUSE, against tmpfs
+    Fs,
+    /// the hosted BSD TCP/IP stack on a wire and a TAP link, against Linux
+    Net,
+    /// every suite above, one after another
+    All,
+}
+
+/// A boot of a guest suite: what the progress line calls it, and whether
+/// it runs under `-icount`.
+pub(crate) struct Boot {
+    pub name: &'static str,
+    pub icount: bool,
+}
+
+/// The two boots of a TCG suite: instruction counts, then wall time.
+pub(crate) const ICOUNT_THEN_WALL: [Boot; 2] = [
+    Boot { name: "boot 1 of 2 (-icount)", icount: true },
+    Boot { name: "boot 2 of 2 (wall time)", icount: false },
+];
+
+/// Builds the image of `manifest` (relative to the workspace), then boots
+/// it once per entry of `boots` and measures each with `measure`, showing
+/// every step as progress.
+pub(crate) fn build_and_boot<R>(
+    suite: &str,
+    manifest: &str,
+    boots: &[Boot],
+    measure: impl Fn(&image::Image, bool) -> Result<R>,
+) -> Result<Vec<R>> {
+    let progress = Progress::steps(suite, 1 + boots.len() as u64);
+    progress.start("building the image");
+    let img = image::build(&image::workspace_root().join(manifest))?;
+    progress.step_done();
+    let mut runs = Vec::new();
+    for boot in boots {
+        progress.start(boot.name);
+        runs.push(measure(&img, boot.icount)?);
+        progress.step_done();
+    }
+    Ok(runs)
+}
 
 /// A median/p99 pair from a `BENCH` line.
 #[derive(Clone, Copy, Debug, Default)]
@@ -70,12 +122,13 @@ fn boot_and_measure(img: &image::Image, base: &Options, icount: bool) -> Result<
 }
 
 fn kernel(base: &Options) -> Result<i32> {
-    let img = image::build(&image::workspace_root().join("boot/ktest.toml"))?;
     if base.accel != "tcg" {
-        return kernel_tsc_only(&img, base);
+        return kernel_tsc_only(base);
     }
-    let ic = boot_and_measure(&img, base, true)?;
-    let wall = boot_and_measure(&img, base, false)?;
+    let mut runs = build_and_boot("bench kernel", "boot/ktest.toml", &ICOUNT_THEN_WALL, |img, icount| {
+        boot_and_measure(img, base, icount)
+    })?;
+    let (wall, ic) = (runs.pop().context("no wall-time boot")?, runs.pop().context("no icount boot")?);
     let ratio = wall.ipc.median as f64 / wall.null.median.max(1) as f64;
     let ratio_icount = ic.ipc.median as f64 / ic.null.median.max(1) as f64;
     println!("Molt kernel benchmark (accel {}, QEMU TCG)", base.accel);
@@ -104,8 +157,11 @@ fn kernel(base: &Options) -> Result<i32> {
 
 /// Under a hardware accelerator there is no icount: the same operations in
 /// TSC cycles (meaningful where KVM runs ring 0 natively).
-fn kernel_tsc_only(img: &image::Image, base: &Options) -> Result<i32> {
-    let run = boot_and_measure(img, base, false)?;
+fn kernel_tsc_only(base: &Options) -> Result<i32> {
+    let boot = [Boot { name: "boot: TSC cycles", icount: false }];
+    let run = build_and_boot("bench kernel", "boot/ktest.toml", &boot, |img, icount| boot_and_measure(img, base, icount))?
+        .pop()
+        .context("no boot")?;
     println!("Molt kernel benchmark (accel {}: TSC cycles; no instruction counts without TCG)", base.accel);
     println!("{:<44} {:>12} {:>12}", "measure", "median", "p99");
     println!("{:<44} {:>12} {:>12}", "IPC call+reply round trip (TSC cycles)", run.ipc.median, run.ipc.p99);
@@ -130,16 +186,23 @@ fn write_json(out: &serde_json::Value) -> Result<i32> {
     Ok(0)
 }
 
-/// Runs the named suite.
-pub fn run(suite: &str, base: &Options) -> Result<i32> {
+/// Runs one suite (`net` holds the net suite's options); returns the exit
+/// status, the worst of the suites' for `all`.
+pub fn run(suite: Suite, net: &NetArgs, base: &Options) -> Result<i32> {
+    if matches!(suite, Suite::Kernel | Suite::Servers | Suite::All) {
+        crate::prereq::check(crate::prereq::Need::Boot)?;
+    }
     match suite {
-        "kernel" => kernel(base),
-        "servers" => crate::bench_servers::run(base),
-        "all" => {
-            let kernel_status = kernel(base)?;
-            let servers_status = crate::bench_servers::run(base)?;
-            Ok(kernel_status.max(servers_status))
+        Suite::Kernel => kernel(base),
+        Suite::Servers => crate::bench_servers::run(base),
+        Suite::Fs => Ok(molt_vfs::bench_main()),
+        Suite::Net => Ok(molt_net::bench_main(net)),
+        Suite::All => {
+            let mut worst = 0;
+            for one in [Suite::Kernel, Suite::Servers, Suite::Fs, Suite::Net] {
+                worst = worst.max(run(one, net, base)?);
+            }
+            Ok(worst)
         }
-        other => bail!("unknown benchmark suite {other:?} (kernel, servers, fs, net, all)"),
     }
 }

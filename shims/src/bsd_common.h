@@ -7,6 +7,7 @@
 #include <sys/time.h>
 #include <sys/kernel.h>
 #include <sys/proc.h>
+#include <sys/resourcevar.h>
 #include <sys/ucred.h>
 #include <sys/uio.h>
 #include <sys/syslog.h>
