@@ -27,6 +27,7 @@ pub mod print;
 pub mod process;
 pub mod raw;
 pub mod server;
+pub mod service;
 pub mod signal;
 pub mod time;
 

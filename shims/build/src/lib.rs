@@ -4,9 +4,18 @@
 //! Rust side, so the vfs and net subsystems (and later the server and kernel
 //! placements) cannot drift apart:
 //!
+//! * [`Placement`] is the target switch: one source tree, several builds.
+//!   It is read from the build script's environment (`TARGET`, the crate's
+//!   `kernel` feature): hosted for a host target, server for
+//!   `x86_64-unknown-none`, kernel for `x86_64-unknown-none` with the
+//!   `kernel` feature (the monolithic build, a later issue).
 //! * [`bsd_cc`] returns a `cc::Build` with the freestanding flags
 //!   (`-ffreestanding -nostdinc -fno-builtin`, include path `bsd/sys`,
-//!   `-D_KERNEL`, warnings as errors) and no libc in sight.
+//!   `-D_KERNEL`, warnings as errors) and no libc in sight, plus the
+//!   placement's own: position-independent for hosted; for Molt no red
+//!   zone, no SSE/x87 (`-mgeneral-regs-only`), static, and the code model
+//!   of the Rust code it links with (`small` for user programs, as
+//!   src/image.rs builds them; `kernel` for the kernel).
 //! * [`compile_prefixed`] compiles the sources into a static archive and
 //!   renames every symbol in it to `bsd_<name>` (what rump does with
 //!   `rumpns_`), so BSD names such as `malloc`, `printf`, `time` or `bcopy`
@@ -35,10 +44,59 @@ pub fn bsd_sys_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bsd/sys").canonicalize().expect("bsd/sys exists")
 }
 
-/// The flags every bsd/ translation unit is compiled with.
+/// Where the C being built will run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// A Linux process (tests, tools).
+    Hosted,
+    /// A Molt user-space server (ring 3, `x86_64-unknown-none`).
+    Server,
+    /// The Molt kernel (ring 0, `x86_64-unknown-none`, the monolithic build).
+    Kernel,
+}
+
+impl Placement {
+    /// The placement of the crate whose build script is running.
+    pub fn from_env() -> Placement {
+        let target = env::var("TARGET").unwrap_or_default();
+        if !target.ends_with("-none") {
+            Placement::Hosted
+        } else if env::var_os("CARGO_FEATURE_KERNEL").is_some() {
+            Placement::Kernel
+        } else {
+            Placement::Server
+        }
+    }
+
+    /// The define the C sees (`MOLT_HOSTED`, `MOLT_SERVER`, `MOLT_KERNEL`).
+    pub fn define(self) -> &'static str {
+        match self {
+            Placement::Hosted => "-DMOLT_HOSTED",
+            Placement::Server => "-DMOLT_SERVER",
+            Placement::Kernel => "-DMOLT_KERNEL",
+        }
+    }
+
+    /// Code-generation flags of this placement.
+    fn codegen(self) -> &'static [&'static str] {
+        const MOLT: [&str; 4] = ["-mno-red-zone", "-mgeneral-regs-only", "-fno-pic", "-fno-pie"];
+        match self {
+            Placement::Hosted => &["-fPIC"],
+            Placement::Server => &[MOLT[0], MOLT[1], MOLT[2], MOLT[3], "-mcmodel=small"],
+            Placement::Kernel => &[MOLT[0], MOLT[1], MOLT[2], MOLT[3], "-mcmodel=kernel"],
+        }
+    }
+}
+
+/// The flags every bsd/ translation unit of this build is compiled with.
 pub fn cflags() -> Vec<String> {
+    cflags_for(Placement::from_env())
+}
+
+/// The flags for bsd/ C code built for `placement`.
+pub fn cflags_for(placement: Placement) -> Vec<String> {
     let sys = bsd_sys_dir();
-    vec![
+    let mut flags: Vec<String> = vec![
         "-std=gnu11".into(),
         "-ffreestanding".into(),
         "-nostdinc".into(),
@@ -46,18 +104,22 @@ pub fn cflags() -> Vec<String> {
         "-fno-stack-protector".into(),
         "-fno-strict-aliasing".into(),
         "-fno-common".into(),
-        "-fPIC".into(),
         "-D_KERNEL".into(),
-        "-DMOLT_HOSTED".into(),
+        placement.define().into(),
         format!("-I{}", sys.display()),
-    ]
+    ];
+    flags.extend(placement.codegen().iter().map(|f| f.to_string()));
+    flags
 }
 
-/// A `cc::Build` configured for freestanding bsd/ C code.
+/// A `cc::Build` configured for freestanding bsd/ C code of this build's
+/// placement.
 pub fn bsd_cc() -> cc::Build {
+    let placement = Placement::from_env();
     let mut b = cc::Build::new();
     b.compiler("cc");
-    for f in cflags() {
+    b.pic(placement == Placement::Hosted);
+    for f in cflags_for(placement) {
         b.flag(&f);
     }
     b.warnings(true).extra_warnings(true).warnings_into_errors(true);
@@ -216,4 +278,21 @@ fn regex_escape(s: &str) -> String {
         r.push(c);
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_placement_gets_its_code_generation_flags() {
+        let hosted = cflags_for(Placement::Hosted);
+        assert!(hosted.contains(&"-fPIC".to_string()) && hosted.contains(&"-DMOLT_HOSTED".to_string()));
+        let server = cflags_for(Placement::Server);
+        for f in ["-mno-red-zone", "-mgeneral-regs-only", "-mcmodel=small", "-fno-pic", "-DMOLT_SERVER", "-ffreestanding"] {
+            assert!(server.contains(&f.to_string()), "server build lacks {f}");
+        }
+        assert!(!server.iter().any(|f| f == "-fPIC"), "user programs are linked static");
+        assert!(cflags_for(Placement::Kernel).contains(&"-mcmodel=kernel".to_string()));
+    }
 }

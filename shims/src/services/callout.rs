@@ -2,14 +2,16 @@
 //!
 //! Pending callouts sit in a list ordered by due tick (then by arrival).
 //! [`run_due`] runs every callout whose tick has come, with the giant lock
-//! held. Who calls it depends on the clock: under the real clock a hosted
-//! "softclock" thread does, every tick; under the virtual clock
+//! held. Who calls it depends on the clock: under the real clock the
+//! platform's timer does (armed for the earliest due tick: a host thread,
+//! or a Molt alarm in a server); under the virtual clock
 //! `crate::clock::advance` does, tick by tick, so tests are deterministic.
+use alloc::vec::Vec;
 use core::ffi::{c_int, c_void};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
 use super::clock;
+use super::monitor::{Guard, Monitor};
+use crate::platform;
 
 /// What a callout does when it fires.
 #[derive(Clone, Copy, Debug)]
@@ -43,11 +45,10 @@ struct Callouts {
     next_seq: u64,
 }
 
-static CALLOUTS: Mutex<Callouts> = Mutex::new(Callouts { pending: Vec::new(), next_seq: 0 });
-static TICKER_STARTED: AtomicBool = AtomicBool::new(false);
+static CALLOUTS: Monitor<Callouts> = Monitor::new(Callouts { pending: Vec::new(), next_seq: 0 });
 
-fn callouts() -> std::sync::MutexGuard<'static, Callouts> {
-    CALLOUTS.lock().unwrap_or_else(|e| e.into_inner())
+fn callouts() -> Guard<'static, Callouts> {
+    CALLOUTS.lock()
 }
 
 /// Schedules `action` to run `ticks` ticks from now (at least one).
@@ -58,8 +59,11 @@ pub fn schedule(action: Action, ticks: c_int) {
     c.next_seq += 1;
     let at = c.pending.partition_point(|p| (p.due, p.seq) <= (due, seq));
     c.pending.insert(at, Pending { due, seq, action });
+    let first = at == 0;
     drop(c);
-    start_ticker();
+    if first {
+        arm_timer(due);
+    }
 }
 
 /// Cancels the earliest pending callout equal to `action`; true if one was.
@@ -98,28 +102,25 @@ pub fn run_due() {
             None => break,
         }
     }
-}
-
-/// The softclock thread: every tick, takes giant and runs due callouts
-/// (only while the real clock is in use).
-extern "C" fn softclock_main(_arg: *mut c_void) {
-    loop {
-        crate::platform::sleep_ns(clock::tick_ns());
-        if crate::platform::virtual_clock::now_ns().is_none() {
-            super::sched::with_giant(run_due);
-        }
+    let next = callouts().pending.first().map(|p| p.due);
+    if let Some(due) = next {
+        arm_timer(due);
     }
 }
 
-/// Under the real clock, starts the softclock thread (once).
-fn start_ticker() {
-    if crate::platform::virtual_clock::now_ns().is_some() || TICKER_STARTED.swap(true, Ordering::SeqCst) {
-        return;
+/// The platform timer's callback: runs the due callouts with giant (only
+/// while the real clock is in use; `advance` drives the virtual one).
+extern "C" fn softclock() {
+    if platform::virtual_clock::now_ns().is_none() {
+        super::sched::with_giant(run_due);
     }
-    // SAFETY: softclock_main ignores its argument and may run on any
-    // thread; the name is a NUL-terminated literal.
-    let e = unsafe { crate::platform::thread_create(softclock_main, core::ptr::null_mut(), c"softclock".as_ptr()) };
-    assert_eq!(e, 0, "the softclock thread could not start");
+}
+
+/// Under the real clock, arms the platform timer for tick `due`.
+fn arm_timer(due: u64) {
+    if platform::virtual_clock::now_ns().is_none() {
+        platform::timer_arm(due.saturating_mul(clock::tick_ns()), softclock);
+    }
 }
 
 /// `void timeout(void (*ftn)(void *), void *arg, int ticks)`.

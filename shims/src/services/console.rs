@@ -12,18 +12,15 @@ pub unsafe extern "C" fn molt_cons_write(buf: *const c_char, len: usize) {
     crate::platform::cons_write(bytes);
 }
 
-/// `void molt_panic_halt(const char *msg)`: a BSD panic stops the process
-/// (hosted). The message also goes straight to standard error, so it is
-/// seen even while a test captures the console.
+/// `void molt_panic_halt(const char *msg)`: a BSD panic stops the
+/// placement (hosted: the process aborts; server: the server exits, and rs
+/// restarts it by its policy). The platform shows the message even while
+/// console output is diverted.
 ///
 /// # Safety
 /// `msg` is null or a NUL-terminated string.
 #[export_name = "bsd_molt_panic_halt"]
 pub unsafe extern "C" fn molt_panic_halt(msg: *const c_char) -> ! {
-    if !msg.is_null() {
-        // SAFETY: guaranteed by the caller.
-        let text = unsafe { core::ffi::CStr::from_ptr(msg) }.to_string_lossy();
-        eprintln!("bsd panic: {text}");
-    }
-    std::process::abort()
+    // SAFETY: guaranteed by the caller.
+    unsafe { crate::platform::halt(msg) }
 }

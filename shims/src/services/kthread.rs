@@ -3,6 +3,7 @@
 //! as a 4.4BSD kernel process would (the VFS's update daemon uses it).
 //! The thread gets its own proc like every thread entering the C code;
 //! it gives giant up only when it sleeps (tsleep).
+use alloc::boxed::Box;
 use core::ffi::{c_char, c_int, c_void};
 
 /// What the new thread is to run.

@@ -4,8 +4,8 @@
 //! Every block carries a 16-byte header with its size and malloc type, so
 //! `free` can check the type and charge the statistics back.
 use core::ffi::{c_int, c_ulong, c_void};
-use std::sync::Mutex;
 
+use super::monitor::Monitor;
 use crate::bsd;
 use crate::platform::{mem_alloc, mem_free};
 
@@ -13,14 +13,15 @@ const HEADER: usize = 16;
 const ALIGN: usize = 16;
 const NTYPES: usize = bsd::M_LAST as usize;
 
-static STATS: Mutex<Vec<bsd::kmemstats>> = Mutex::new(Vec::new());
+// SAFETY: kmemstats is a C struct of integers, for which all zero bits is
+// a valid value (no allocations yet).
+const NO_STATS: bsd::kmemstats = unsafe { core::mem::zeroed() };
+
+static STATS: Monitor<[bsd::kmemstats; NTYPES]> = Monitor::new([NO_STATS; NTYPES]);
 
 fn with_stats<R>(f: impl FnOnce(&mut [bsd::kmemstats]) -> R) -> R {
-    let mut s = STATS.lock().unwrap_or_else(|e| e.into_inner());
-    if s.is_empty() {
-        s.resize(NTYPES, bsd::kmemstats::default());
-    }
-    f(&mut s)
+    let mut s = STATS.lock();
+    f(&mut *s)
 }
 
 /// The statistics of one malloc type (all zero for an unknown type).

@@ -10,6 +10,7 @@ pub mod cred;
 pub mod kthread;
 pub mod malloc;
 mod memory;
+mod monitor;
 pub mod sched;
 mod string;
 mod usercopy;

@@ -7,15 +7,19 @@
 //! concurrency except across a tsleep, exactly as on 4.4BSD, and spl*()
 //! only record a level (no interrupt can run while C code holds giant).
 //!
-//! Each thread that enters gets its own `struct proc` (credentials copied
-//! from proc0's) and `curproc` points at it while the thread holds giant.
-use core::cell::Cell;
+//! Each execution context that enters (a thread, a server worker) gets its
+//! own `struct proc` (credentials copied from proc0's), kept in the
+//! context's private word, and `curproc` points at it while it holds giant.
+//! The state here lives under the platform monitor ([`Monitor`]).
+use alloc::collections::BTreeMap;
 use core::ffi::{c_char, c_int, c_void};
-use std::collections::BTreeMap;
-use std::thread::ThreadId;
 
+use super::monitor::{Guard, Monitor};
 use crate::bsd;
-use crate::platform::{SchedGuard, SchedLock};
+use crate::platform;
+
+/// A context identity (`platform::ctx_id`, never 0).
+type ContextId = u64;
 
 struct Channel {
     generation: u64,
@@ -23,7 +27,7 @@ struct Channel {
 }
 
 struct Sched {
-    owner: Option<ThreadId>,
+    owner: Option<ContextId>,
     /// Channels with sleepers; `wakeup` bumps the generation.
     channels: BTreeMap<usize, Channel>,
     /// Sleepers whose tsleep timeout fired, by sleeper id.
@@ -31,19 +35,15 @@ struct Sched {
     next_sleeper: u64,
 }
 
-static SCHED: SchedLock<Sched> = SchedLock::new(Sched {
+static SCHED: Monitor<Sched> = Monitor::new(Sched {
     owner: None,
     channels: BTreeMap::new(),
     timed_out: BTreeMap::new(),
     next_sleeper: 1,
 });
 
-thread_local! {
-    static THREAD_PROC: Cell<*mut bsd::proc_> = const { Cell::new(core::ptr::null_mut()) };
-}
-
-fn me() -> ThreadId {
-    std::thread::current().id()
+fn me() -> ContextId {
+    platform::ctx_id()
 }
 
 /// True when the calling thread holds the giant lock.
@@ -51,7 +51,7 @@ pub fn holding_giant() -> bool {
     SCHED.lock().owner == Some(me())
 }
 
-fn wait_for_giant(mut s: SchedGuard<'_, Sched>) {
+fn wait_for_giant(mut s: Guard<'_, Sched>) {
     while s.owner.is_some() {
         s = SCHED.wait(s);
     }
@@ -85,14 +85,14 @@ pub fn with_giant<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// This thread's proc, made on first use with a copy of proc0's credentials.
+/// This context's proc, made on first use with a copy of proc0's credentials.
 fn thread_proc() -> *mut bsd::proc_ {
-    THREAD_PROC.with(|p| {
-        if p.get().is_null() {
-            p.set(super::cred::new_thread_proc());
-        }
-        p.get()
-    })
+    let mut p = platform::ctx_private().cast::<bsd::proc_>();
+    if p.is_null() {
+        p = super::cred::new_thread_proc();
+        platform::ctx_set_private(p.cast());
+    }
+    p
 }
 
 fn set_curproc() {

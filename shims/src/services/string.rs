@@ -1,6 +1,6 @@
 //! The string routines of libkern.
 use core::ffi::{c_char, c_int, c_ulong};
-use std::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU64, Ordering};
 
 /// # Safety
 /// `s` is a NUL-terminated string.
