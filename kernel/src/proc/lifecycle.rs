@@ -79,7 +79,9 @@ fn fork_of(k: &mut Kernel, src: usize, parent: Endpoint) -> Result<(usize, Endpo
     let mut frame = *p.user_frame();
     frame.rax = 0;
     let (name, privileges, prio, tickets, msg_buf) = (p.name, p.privileges, p.priority, p.tickets, p.msg_buf);
+    let own_privileges = p.own_privileges;
     let mut child = Process::new(name.as_str(), Endpoint::NONE, space, privileges)?;
+    child.own_privileges = own_privileges;
     let endpoint = k.ipc.spawn(slot);
     child.endpoint = endpoint;
     child.parent = Some(parent);
@@ -100,6 +102,7 @@ pub fn exec(k: &mut Kernel, image: &[u8], args: &[u8], name: &str) -> Result<(),
     let cur = k.cur();
     crate::mem::paging::activate(loaded.space.root());
     cur.space = Some(loaded.space);
+    cur.adopt_exec_privileges(name, image);
     cur.grants.clear();
     cur.sig_frame = 0;
     cur.name = super::process::Name::new(name);
@@ -116,6 +119,7 @@ pub fn exec_for(k: &mut Kernel, client: Endpoint, image: &[u8], args: &[u8], nam
     let loaded = loader::load(image, args)?;
     let p = k.proc(slot)?;
     p.space = Some(loaded.space);
+    p.adopt_exec_privileges(name, image);
     p.grants.clear();
     p.sig_frame = 0;
     p.name = super::process::Name::new(name);

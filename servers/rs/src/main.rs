@@ -10,6 +10,11 @@
 //! until it has used up its restarts. Every exit is also passed on to pm
 //! (a notification), which reaps user processes.
 //!
+//! Every `call` gets a reply, whatever its type. The control requests
+//! (`service restart|stop|fi`, poweroff) reach rs only from senders with
+//! the manifest's `control` right: the kernel refuses them to everyone
+//! else with PERM.
+//!
 //! If rs itself dies the kernel starts it again; the new instance adopts
 //! the running services it finds in the kernel's process table.
 //!
@@ -123,9 +128,11 @@ impl Rs {
             IPC_MSG_NOTIFY => {}
             IPC_MSG_HEARTBEAT => {
                 let now = time::now_ms();
-                if let Some(s) = self.table.by_endpoint(from) {
-                    s.last_heard_ms = now;
-                }
+                let known = self.table.by_endpoint(from).map(|s| s.last_heard_ms = now).is_some();
+                // Heartbeats are sent, not called; a `call` still gets an
+                // answer. (To a sender this reply fails with NOTWAITING: it
+                // is not waiting for one.)
+                let _ = ipc::reply(from, &result_reply(if known { Ok(0) } else { Err(Error::PERM) }, [0; 6]));
             }
             IPC_MSG_PUBLISH => {
                 let reply = self.publish(from, msg);
