@@ -10,6 +10,13 @@
 //!   instructions from kernel entry to the first user process;
 //! - without icount, where the TSC follows wall time: the same operations,
 //!   reported as a ratio (IPC round trip ÷ null syscall).
+//!
+//! The fuzz suite (`molt bench fuzz [--seeds N] [--calls M] [--kind
+//! narrow|broad|both] [--seed S]`) boots the ktest image once per kind and
+//! runs N seeds of M random system calls, one fresh fuzzer process per
+//! seed (servers/ktest/src/fuzzrun.rs), and prints calls, rate and
+//! failures per seed and in total; a kernel that halts counts as a failure
+//! of the seed it was running.
 
 use crate::image;
 use crate::qemu::{self, Guest, Options};
@@ -130,6 +137,134 @@ fn write_json(out: &serde_json::Value) -> Result<i32> {
     Ok(0)
 }
 
+/// What `molt bench fuzz` runs.
+struct FuzzPlan {
+    seeds: u64,
+    calls: u64,
+    base_seed: u64,
+    kinds: Vec<&'static str>,
+}
+
+fn fuzz_plan(args: &[String]) -> Result<FuzzPlan> {
+    let mut plan = FuzzPlan { seeds: 10, calls: 100_000, base_seed: 0x5eed_0018, kinds: vec!["narrow", "broad"] };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
+        let number = |v: &str| -> Result<u64> {
+            let v = v.replace('_', "");
+            Ok(match v.strip_prefix("0x") {
+                Some(hex) => u64::from_str_radix(hex, 16)?,
+                None => v.parse()?,
+            })
+        };
+        match flag.as_str() {
+            "--seeds" => plan.seeds = number(value()?)?,
+            "--calls" => plan.calls = number(value()?)?,
+            "--seed" => plan.base_seed = number(value()?)?,
+            "--kind" => {
+                plan.kinds = match value()?.as_str() {
+                    "narrow" => vec!["narrow"],
+                    "broad" => vec!["broad"],
+                    "both" => vec!["narrow", "broad"],
+                    other => bail!("unknown fuzz kind {other:?} (narrow, broad, both)"),
+                }
+            }
+            other => bail!("unknown option {other:?} (--seeds N, --calls M, --kind narrow|broad|both, --seed S)"),
+        }
+    }
+    if plan.seeds == 0 || plan.calls == 0 {
+        bail!("--seeds and --calls must be at least 1");
+    }
+    Ok(plan)
+}
+
+/// One seed's result from a `FUZZ` line.
+struct FuzzRun {
+    seed: String,
+    calls: u64,
+    ns: u64,
+    status: String,
+}
+
+fn parse_fuzz_lines(log: &str) -> Vec<FuzzRun> {
+    log.lines()
+        .filter_map(|l| l.split("FUZZ ").nth(1))
+        .map(|l| {
+            let field = |k: &str| l.split_whitespace().find_map(|w| w.strip_prefix(k)).unwrap_or("").to_string();
+            FuzzRun { seed: field("seed="), calls: field("calls=").parse().unwrap_or(0), ns: field("ns=").parse().unwrap_or(0), status: field("status=") }
+        })
+        .collect()
+}
+
+/// `molt bench fuzz`: see the module comment.
+pub fn fuzz(args: &[String], base: &Options) -> Result<i32> {
+    let plan = fuzz_plan(args)?;
+    let img = image::build(&image::workspace_root().join("boot/ktest.toml"))?;
+    let mut kinds_json = Vec::new();
+    let mut total_failures = 0;
+    for &kind in &plan.kinds {
+        let scenario = if kind == "narrow" { "fuzz" } else { "fuzz-broad" };
+        let cmdline = format!("ktest={scenario} fuzz.seeds={} fuzz.calls={} fuzz.seed={:#x} log=warn", plan.seeds, plan.calls, plan.base_seed);
+        let opts = Options { cmdline, icount: false, ..base.clone() };
+        // Generous: about 20,000 calls a second under TCG, plus the boot.
+        let timeout = Duration::from_secs(120 + plan.seeds * plan.calls / 2_000);
+        let started = std::time::Instant::now();
+        let mut guest = Guest::spawn(&img, &opts)?;
+        let exit = guest.wait_exit(timeout);
+        let wall = started.elapsed().as_secs_f64();
+        let log = guest.log();
+        let runs = parse_fuzz_lines(&log);
+        let kernel_fault = log.contains("KERNEL FAULT");
+        let passed = matches!(exit, Ok(s) if s == qemu::debug_exit_status(0x10)) && log.contains(&format!("KTEST PASS {scenario}"));
+        println!("Molt fuzz, {kind} rights: {} seeds x {} calls (QEMU TCG)", plan.seeds, plan.calls);
+        println!("{:<20} {:>10} {:>10} {:>12} {:>8}", "seed", "calls", "ms", "calls/s", "status");
+        let mut failures = 0u64;
+        let (mut calls, mut ns) = (0u64, 0u64);
+        for r in &runs {
+            let rate = r.calls as f64 / (r.ns.max(1) as f64 / 1e9);
+            println!("{:<20} {:>10} {:>10} {:>12.0} {:>8}", r.seed, r.calls, r.ns / 1_000_000, rate, r.status);
+            calls += r.calls;
+            ns += r.ns;
+            failures += u64::from(r.status != "0x0");
+        }
+        let missing = plan.seeds.saturating_sub(runs.len() as u64);
+        failures += missing;
+        if !passed && failures == 0 {
+            failures = 1;
+        }
+        let rate = calls as f64 / (ns.max(1) as f64 / 1e9);
+        println!("{:<20} {:>10} {:>10} {:>12.0} {:>8}", "total", calls, ns / 1_000_000, rate, format!("{failures} failed"));
+        if kernel_fault || missing > 0 {
+            println!("the guest stopped early ({}); serial log tail:", if kernel_fault { "kernel fault" } else { "no report" });
+            for line in log.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev() {
+                println!("  {line}");
+            }
+        }
+        println!("(guest clock; {wall:.1} s wall for the boot)\n");
+        total_failures += failures;
+        kinds_json.push(json!({
+            "kind": kind,
+            "seeds": plan.seeds,
+            "calls_per_seed": plan.calls,
+            "base_seed": format!("{:#x}", plan.base_seed),
+            "calls": calls,
+            "guest_ns": ns,
+            "calls_per_second": rate,
+            "failures": failures,
+            "kernel_fault": kernel_fault,
+            "wall_seconds": wall,
+            "runs": runs.iter().map(|r| json!({"seed": r.seed, "calls": r.calls, "ns": r.ns, "status": r.status})).collect::<Vec<_>>(),
+        }));
+    }
+    let out = json!({ "accel": base.accel, "fuzz": kinds_json });
+    let dir = image::target_dir().join("bench");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("fuzz.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
+    println!("wrote {}", path.display());
+    Ok(i32::from(total_failures > 0))
+}
+
 /// Runs the named suite.
 pub fn run(suite: &str, base: &Options) -> Result<i32> {
     match suite {
@@ -140,6 +275,7 @@ pub fn run(suite: &str, base: &Options) -> Result<i32> {
             let servers_status = crate::bench_servers::run(base)?;
             Ok(kernel_status.max(servers_status))
         }
-        other => bail!("unknown benchmark suite {other:?} (kernel, servers, fs, net, all)"),
+        "fuzz" => fuzz(&[], base),
+        other => bail!("unknown benchmark suite {other:?} (kernel, servers, fs, net, fuzz, all)"),
     }
 }

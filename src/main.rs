@@ -89,6 +89,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Bench { suite, args } => match suite.as_str() {
             "fs" => Ok(molt_vfs::bench_main(args)),
             "net" => Ok(molt_net::bench_main(args)),
+            "fuzz" => bench::fuzz(&args, &opts),
             "all" => {
                 let guest = bench::run("all", &opts)?;
                 let fs = molt_vfs::bench_main(Vec::new());
