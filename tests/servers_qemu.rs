@@ -262,3 +262,40 @@ fn input_typed_before_the_console_is_up_is_not_lost() {
     assert!(log.contains("second0line"), "the second line was lost or mangled:\n{log}");
     assert_eq!(status, 0, "poweroff did not end QEMU with 0:\n{log}");
 }
+
+/// (name, restarts) of every row of `service list`.
+fn restart_counts(list: &str) -> Vec<(String, u64)> {
+    list.lines()
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let restarts = cols.get(4)?.parse().ok()?;
+            Some((cols[0].to_string(), restarts))
+        })
+        .collect()
+}
+
+#[test]
+fn random_messages_to_every_server_stop_nothing_and_every_call_returns() {
+    let mut sh = Shell::boot();
+    let before = restart_counts(&sh.run("service list"));
+    assert!(before.iter().any(|(n, _)| n == "pm") && before.iter().any(|(n, _)| n == "console"), "{before:?}");
+    let out = sh.run("msgfuzz 100000");
+    // Granted scratch bytes written to the console may precede the report.
+    let line = out.lines().find_map(|l| l.find("msgfuzz: ").map(|at| &l[at..])).unwrap_or_else(|| panic!("no report: {out}\n{}", sh.log()));
+    let number = |after: &str| -> u64 {
+        line.split(after).nth(1).and_then(|t| t.trim_start().split(|c: char| !c.is_ascii_digit()).next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let calls = number("msgfuzz: ");
+    assert!(calls > 75_000, "most messages were calls: {line}");
+    assert!(number("replies: ok ") + number("error ") + number("refused by the kernel ") >= calls, "every call returned: {line}");
+    assert!(number("refused by the kernel ") > 0, "control and NOTIFY-typed messages were refused: {line}");
+    // Everything still answers, and nothing was stopped or restarted.
+    let ps = sh.run("ps");
+    for name in ["rs", "pm", "console", "init", "sh"] {
+        assert!(ps.lines().any(|l| l.split_whitespace().any(|w| w == name)), "{name} missing from ps:\n{ps}");
+    }
+    let after = restart_counts(&sh.run("service list"));
+    assert_eq!(after, before, "rs restarted something");
+    let log = sh.log();
+    assert!(!log.contains("restarting") && !log.contains("giving up") && !log.contains("KERNEL FAULT"), "log:\n{log}");
+}
