@@ -60,6 +60,22 @@ impl Shell {
     }
 }
 
+/// Types ^C until the foreground job ends and the prompt is back. ^C
+/// reaches the job once the shell has made it the foreground group; one
+/// typed before that only reaches the shell, so type until it works.
+fn interrupt_foreground(sh: &mut Shell) {
+    let deadline = Instant::now() + STEP;
+    loop {
+        sh.guest.send(b"\x03").unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        if sh.log()[sh.seen..].contains("\n# ") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "^C did not stop the job:\n{}", sh.log());
+    }
+    sh.expect("\n# ");
+}
+
 /// The number in "... (N ms after its exit ..." of rs's restart report.
 fn restart_delay_ms(report: &str) -> u64 {
     let after = report.rsplit_once(" (").map(|(_, r)| r).unwrap_or("");
@@ -212,18 +228,7 @@ fn ctrl_c_stops_a_running_sleep() {
     let mut sh = Shell::boot();
     sh.guest.send(b"sleep 100\n").unwrap();
     sh.expect("sleep 100\r\n");
-    // ^C reaches the job once the shell has made it the foreground group;
-    // one typed before that only reaches the shell, so type until it works.
-    let deadline = Instant::now() + STEP;
-    loop {
-        sh.guest.send(b"\x03").unwrap();
-        std::thread::sleep(Duration::from_millis(500));
-        if sh.log()[sh.seen..].contains("\n# ") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "^C did not stop sleep:\n{}", sh.log());
-    }
-    sh.expect("\n# ");
+    interrupt_foreground(&mut sh);
     let out = sh.run("echo status=$?");
     assert!(out.contains("status=130"), "sleep was not ended by SIGINT:\n{}", sh.log());
 }
@@ -298,4 +303,38 @@ fn random_messages_to_every_server_stop_nothing_and_every_call_returns() {
     assert_eq!(after, before, "rs restarted something");
     let log = sh.log();
     assert!(!log.contains("restarting") && !log.contains("giving up") && !log.contains("KERNEL FAULT"), "log:\n{log}");
+}
+
+#[test]
+fn a_wait_pending_across_a_pm_restart_gets_the_status() {
+    let mut sh = Shell::boot();
+    let out = sh.run("sleep 3 &");
+    let pid: u64 = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix('[')?.strip_suffix(']')?.parse().ok())
+        .unwrap_or_else(|| panic!("no job pid:\n{out}"));
+    // The shell's wait for `service` itself is pending at the hung pm when
+    // rs kills it; it goes on at the new pm, which restored the table.
+    let out = sh.run(&format!("service fi pm hang; echo fi=$?; wait {pid}; echo bg=$?"));
+    let log = sh.log();
+    assert!(log.contains("rs: restarted pm as pid"), "pm was not restarted:\n{log}");
+    assert!(log.contains("pm: restored"), "the new pm did not restore its table:\n{log}");
+    assert!(!out.contains("status was lost"), "a status was lost:\n{out}");
+    assert!(out.contains("fi=0"), "the pending wait did not get service's status:\n{out}");
+    assert!(out.contains(&format!("{pid}: exit 0")) && out.contains("bg=0"), "wait for the job started before the restart:\n{out}");
+    let ps = sh.run("ps");
+    assert!(ps.lines().any(|l| l.split_whitespace().last() == Some("sh")), "ps after the restart:\n{ps}");
+}
+
+#[test]
+fn ctrl_c_reaches_a_job_started_before_pm_restarted() {
+    let mut sh = Shell::boot();
+    sh.run("service restart pm in 1500 &");
+    sh.guest.send(b"sleep 100\n").unwrap();
+    sh.expect("sleep 100\r\n");
+    sh.expect("rs: restarted pm as pid");
+    interrupt_foreground(&mut sh);
+    let out = sh.run("echo status=$?");
+    assert!(out.contains("status=130"), "the job's status after ^C (130: SIGINT) was lost:\n{}", sh.log());
+    assert!(!sh.log().contains("status was lost"), "{}", sh.log());
 }

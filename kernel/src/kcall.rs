@@ -128,6 +128,7 @@ fn simple(k: &mut Kernel, n: usize, a: [u64; 5]) -> Result<isize, Error> {
             Ok(0)
         }
         KC_SERVER_INFO => server_info(k, a[0], a[1]),
+        KC_ADOPT => lifecycle::adopt(k, endpoint(a[0])?).map(|()| 0),
         _ => Err(Error::NOSYS),
     }
 }

@@ -90,6 +90,11 @@ pub const IPC_MSG_SERVICE_STOP: u32 = 22;
 pub const IPC_MSG_POWEROFF: u32 = 23;
 /// To the console: payload[0]: the foreground process group (^C goes there).
 pub const IPC_MSG_CONSOLE_SET_FG: u32 = 24;
+/// To rs: a grant (READ|WRITE) of the caller's saved-state buffer, which
+/// rs keeps across the caller's restarts (pm keeps its process table
+/// there). Only the running instance of a service gets it. Reply
+/// payload[0]: the grant, payload[1]: its length.
+pub const IPC_MSG_STATE: u32 = 25;
 
 /// Is `mtype` a control message (stop a server, inject a fault, restart
 /// or stop a service, power off)? The kernel delivers these only from a
@@ -138,5 +143,6 @@ pub const ALL_TYPES: &[(u32, &str)] = &[
     (IPC_MSG_SERVICE_STOP, "IPC_MSG_SERVICE_STOP"),
     (IPC_MSG_POWEROFF, "IPC_MSG_POWEROFF"),
     (IPC_MSG_CONSOLE_SET_FG, "IPC_MSG_CONSOLE_SET_FG"),
+    (IPC_MSG_STATE, "IPC_MSG_STATE"),
     (IPC_MSG_USER_BASE, "IPC_MSG_USER_BASE"),
 ];

@@ -88,6 +88,10 @@ pub struct Process {
     pub name: Name,
     pub endpoint: Endpoint,
     pub parent: Option<Endpoint>,
+    /// The privilege id of the server parent that died, while no one has
+    /// adopted this process (`KC_ADOPT`): it then stays a zombie when it
+    /// exits, so the server's next instance can still collect its status.
+    pub orphan_of: Option<u8>,
     pub space: Option<AddressSpace>,
     kstack: Box<KernelStack>,
     /// Kernel stack pointer saved at the last switch away.
@@ -131,6 +135,7 @@ impl Process {
             name: Name::new(name),
             endpoint,
             parent: None,
+            orphan_of: None,
             space: Some(space),
             kstack,
             saved_rsp: 0,

@@ -53,7 +53,7 @@ impl Pm {
 
     /// Ends process `pid` with `status` and reports it to its parent.
     pub(crate) fn terminate(&mut self, pid: Pid, status: i64) {
-        let kernel_child = self.procs.get(pid).is_some_and(|p| p.kernel_child);
+        let kernel_child = self.procs.find(pid).is_some_and(|p| p.kernel_child);
         let _ = kcall::kill(Endpoint(pid as u32), status);
         if kernel_child {
             self.reap();
