@@ -192,3 +192,9 @@ fn device_mappings_need_a_grant_and_kernel_copies_never_touch_them() {
     assert!(log.contains("physical address bits"), "log:\n{log}");
     assert!(!log.contains("#PF") && !log.contains("KERNEL FAULT"), "the kernel faulted:\n{log}");
 }
+
+#[test]
+fn control_messages_need_the_right_and_notify_typed_sends_are_refused() {
+    let log = scenario("control", "");
+    assert!(log.contains("control: ktest-plain checks failed: 0x0"), "log:\n{log}");
+}

@@ -14,6 +14,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod bench;
+mod control;
 mod device;
 mod fuzz;
 mod fuzz_broad;
@@ -39,6 +40,7 @@ fn main(args: &Args) -> i32 {
         "ktest-peer" => return scenarios::peer_main(),
         "ktest-fuzz" => return fuzz::fuzz_main(args),
         "ktest-fuzz-broad" => return fuzz_broad::fuzz_main(args),
+        "ktest-plain" => return control::plain_main(),
         "ktest-exec" => return 77,
         _ => {}
     }
@@ -46,7 +48,7 @@ fn main(args: &Args) -> i32 {
     fuzzrun::configure(args);
     let mut failed = false;
     let mut ran = false;
-    let functional = || scenarios::ALL.iter().chain(device::ALL).chain(fuzzrun::ALL);
+    let functional = || scenarios::ALL.iter().chain(device::ALL).chain(control::ALL).chain(fuzzrun::ALL);
     for &(name, test) in functional().chain(sched::ALL).chain(bench::ALL) {
         let selected = which == name || (which == "all" && functional().any(|&(n, _)| n == name));
         if !selected {
