@@ -31,7 +31,7 @@ pub fn check_map_device(
     phys_bits: u32,
     overlaps_ram: impl Fn(u64, u64) -> bool,
 ) -> Result<u64, Error> {
-    if len == 0 || phys % PAGE_SIZE != 0 {
+    if len == 0 || !phys.is_multiple_of(PAGE_SIZE) {
         return Err(Error::INVAL);
     }
     let len = len.checked_next_multiple_of(PAGE_SIZE).ok_or(Error::INVAL)?;

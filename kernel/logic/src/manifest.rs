@@ -364,7 +364,7 @@ fn device_range_ok(r: &DeviceRange) -> bool {
     if *r == DeviceRange::EMPTY {
         return true;
     }
-    let aligned = r.base % 4096 == 0 && r.len % 4096 == 0 && r.len != 0;
+    let aligned = r.base.is_multiple_of(4096) && r.len.is_multiple_of(4096) && r.len != 0;
     aligned && r.base.checked_add(r.len).is_some_and(|end| end <= PHYS_LIMIT)
 }
 
