@@ -33,6 +33,9 @@ const NAMES: [&[u8]; 3] = [b"ktest", b"manifest", b"no-such-module"];
 /// Where device mappings and DMA buffers go.
 const DEVICE_WINDOW: u64 = 0x6000_0000;
 const DMA_WINDOW: u64 = 0x6800_0000;
+/// Where map_anon may put pages: 512 of them at most (2 MiB).
+const ANON_WINDOW: u64 = 0x7000_0000;
+const ANON_PAGES: u64 = 512;
 /// The peer's manifest index (boot/ktest.toml): the one server it spawns.
 const PEER_INDEX: u64 = crate::scenarios::PEER_INDEX as u64;
 
@@ -131,13 +134,17 @@ fn address(rng: &mut XorShift) -> u64 {
 }
 
 /// A page-aligned place to map something (never the stack or code).
+/// Mappings stay inside small windows, so a long run cannot grow the
+/// address space without bound (every fork copies it); a random spot
+/// gets only an address the kernel must refuse or a page in a window.
 fn map_target(rng: &mut XorShift) -> u64 {
-    match rng.below(6) {
+    match rng.below(7) {
         0 | 1 => DEVICE_WINDOW + rng.below(8) * 0x1000,
         2 => DMA_WINDOW + rng.below(4) * 0x1000,
         3 => SCRATCH,
         4 => 0xffff_8000_0000_0000,
-        _ => (rng.next() & 0x0000_7fff_ffff_f000) | 0x1_0000_0000,
+        5 => ANON_WINDOW + rng.below(ANON_PAGES) * 0x1000,
+        _ => (rng.next() & !0xfff) | 0x0000_8000_0000_0000,
     }
 }
 
@@ -230,8 +237,8 @@ fn one_call(held: &mut Held, rng: &mut XorShift) -> bool {
         SYS_NOTIFY => ([held.endpoint(rng), 0, 0, 0, 0, 0], None),
         _ => ([rng.next(), address(rng), length(rng), 0, 0, 0], None),
     };
-    // Forks copy the address space, slow under TCG: one in four is made.
-    if n == Some(KC_SPAWN) && held.spawned_count >= held.spawned.len() || n == Some(KC_FORK) && rng.below(4) != 0 {
+    // Forks copy the address space, slow under TCG: one in eight is made.
+    if n == Some(KC_SPAWN) && held.spawned_count >= held.spawned.len() || n == Some(KC_FORK) && rng.below(8) != 0 {
         return false;
     }
     let ret = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);

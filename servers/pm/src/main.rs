@@ -162,6 +162,12 @@ impl Pm {
         while let Ok((info, next)) = kcall::proc_info(index) {
             index = next;
             let pid = u64::from(info.endpoint);
+            if info.parent == Endpoint::NONE.0 && info.state == 3 && !self.procs.contains(pid) {
+                // A child of the previous pm that ended unrecorded: adopt
+                // it so `reap` frees its slot (nobody waits for it).
+                let _ = kcall::adopt(Endpoint(info.endpoint));
+                continue;
+            }
             let orphan = info.parent == Endpoint::NONE.0 && info.state != 3 && pid != rs && info.priv_id != names::RS_PRIV_ID;
             if orphan && !self.procs.contains(pid) {
                 let mut p = Proc::new(pid, 0, pid);
