@@ -184,6 +184,8 @@ struct FuzzRun {
     calls: u64,
     ns: u64,
     status: String,
+    /// Calls that succeeded (the broad fuzzer reports it; empty otherwise).
+    ok: String,
 }
 
 fn parse_fuzz_lines(log: &str) -> Vec<FuzzRun> {
@@ -191,7 +193,13 @@ fn parse_fuzz_lines(log: &str) -> Vec<FuzzRun> {
         .filter_map(|l| l.split("FUZZ ").nth(1))
         .map(|l| {
             let field = |k: &str| l.split_whitespace().find_map(|w| w.strip_prefix(k)).unwrap_or("").to_string();
-            FuzzRun { seed: field("seed="), calls: field("calls=").parse().unwrap_or(0), ns: field("ns=").parse().unwrap_or(0), status: field("status=") }
+            FuzzRun {
+                seed: field("seed="),
+                calls: field("calls=").parse().unwrap_or(0),
+                ns: field("ns=").parse().unwrap_or(0),
+                status: field("status="),
+                ok: field("ok="),
+            }
         })
         .collect()
 }
@@ -217,12 +225,12 @@ pub fn fuzz(args: &[String], base: &Options) -> Result<i32> {
         let kernel_fault = log.contains("KERNEL FAULT");
         let passed = matches!(exit, Ok(s) if s == qemu::debug_exit_status(0x10)) && log.contains(&format!("KTEST PASS {scenario}"));
         println!("Molt fuzz, {kind} rights: {} seeds x {} calls (QEMU TCG)", plan.seeds, plan.calls);
-        println!("{:<20} {:>10} {:>10} {:>12} {:>8}", "seed", "calls", "ms", "calls/s", "status");
+        println!("{:<20} {:>10} {:>10} {:>12} {:>8} {:>10}", "seed", "calls", "ms", "calls/s", "status", "succeeded");
         let mut failures = 0u64;
         let (mut calls, mut ns) = (0u64, 0u64);
         for r in &runs {
             let rate = r.calls as f64 / (r.ns.max(1) as f64 / 1e9);
-            println!("{:<20} {:>10} {:>10} {:>12.0} {:>8}", r.seed, r.calls, r.ns / 1_000_000, rate, r.status);
+            println!("{:<20} {:>10} {:>10} {:>12.0} {:>8} {:>10}", r.seed, r.calls, r.ns / 1_000_000, rate, r.status, if r.ok.is_empty() { "-" } else { &r.ok });
             calls += r.calls;
             ns += r.ns;
             failures += u64::from(r.status != "0x0");
@@ -253,7 +261,10 @@ pub fn fuzz(args: &[String], base: &Options) -> Result<i32> {
             "failures": failures,
             "kernel_fault": kernel_fault,
             "wall_seconds": wall,
-            "runs": runs.iter().map(|r| json!({"seed": r.seed, "calls": r.calls, "ns": r.ns, "status": r.status})).collect::<Vec<_>>(),
+            "runs": runs
+                .iter()
+                .map(|r| json!({"seed": r.seed, "calls": r.calls, "ns": r.ns, "status": r.status, "succeeded": r.ok.parse::<u64>().ok()}))
+                .collect::<Vec<_>>(),
         }));
     }
     let out = json!({ "accel": base.accel, "fuzz": kinds_json });
