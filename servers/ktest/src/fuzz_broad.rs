@@ -196,11 +196,26 @@ fn kcall_args(n: usize, held: &Held, rng: &mut XorShift) -> Option<[u64; 5]> {
             };
             [name, len, address(rng), [16, 4 << 20, u64::MAX][rng.below(3) as usize], 0]
         }
-        KC_SIGNAL => [held.victim(rng), address(rng), rng.below(40), address(rng), 0],
+        // A handler that ends the child, or one the kernel must refuse: a
+        // random address inside our code would make a child that runs
+        // this loop forever.
+        KC_SIGNAL => {
+            let handler = match rng.below(3) {
+                0 => exit_on_signal as extern "C" fn(u64) as usize as u64,
+                1 => 0xffff_8000_0000_0000 + rng.below(1 << 20),
+                _ => 0x8000_0000_0000_0000 | rng.next(),
+            };
+            [held.victim(rng), handler, rng.below(40), address(rng), 0]
+        }
         KC_PROC_INFO | KC_SERVER_INFO => [rng.below(300), address(rng), 0, 0, 0],
         _ => [rng.next(), address(rng), length(rng), rng.next(), rng.next()],
     };
     Some(a)
+}
+
+/// The signal handler the fuzzer gives its children: they end at once.
+extern "C" fn exit_on_signal(_signo: u64) {
+    kcall::exit(0)
 }
 
 /// One random call; returns false if it was skipped.
@@ -274,15 +289,27 @@ fn one_call(held: &mut Held, rng: &mut XorShift) -> bool {
     true
 }
 
-/// Kills and collects every child left: the kernel would keep an orphan
-/// of a server (this fuzzer is one) as a zombie for a successor that
-/// never comes. Forked children exit by themselves; spawned ones are
-/// killed; a blocking wait then collects all of them.
+/// Kills and collects every child left (the kernel's table names them),
+/// until there is none: the kernel would keep an orphan of a server (this
+/// fuzzer is one) as a zombie for a successor that never comes.
 fn reap_all(held: &Held) {
-    for &c in held.children.iter().chain(&held.spawned[..held.spawned_count]) {
-        let _ = kcall::kill(Endpoint(c), 9);
+    loop {
+        let mut index = 0;
+        while let Ok((info, next)) = kcall::proc_info(index) {
+            index = next;
+            if info.parent == held.me.0 && info.state != 3 {
+                let _ = kcall::kill(Endpoint(info.endpoint), 9);
+            }
+        }
+        loop {
+            match kcall::wait_nohang(Endpoint::ANY) {
+                Ok(Some(_)) => continue,
+                Ok(None) => break,
+                Err(_) => return,
+            }
+        }
+        molt_rt::ipc::yield_now();
     }
-    while kcall::wait(Endpoint::ANY).is_ok() {}
 }
 
 pub fn fuzz_main(_args: &Args) -> i32 {
