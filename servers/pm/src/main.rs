@@ -183,7 +183,7 @@ impl Pm {
         if self.procs.is_full() {
             return Err(Error::AGAIN);
         }
-        let parent = *self.procs.get(parent_pid).ok_or(Error::SRCH)?;
+        let parent = *self.procs.find(parent_pid).ok_or(Error::SRCH)?;
         let child = kcall::fork_for(client)?;
         let mut p = Proc::new(u64::from(child.0), parent_pid, parent.pgid);
         p.actions = parent.actions;
@@ -283,9 +283,7 @@ impl Pm {
         p.zombie = Some(status);
         let ppid = p.ppid;
         // Its children are orphans now; ended orphans are forgotten.
-        for child in self.procs.iter_mut().filter(|c| c.ppid == pid) {
-            child.ppid = 0;
-        }
+        self.procs.orphan_children_of(pid);
         let gone = self.procs.pids(|c| c.ppid == 0 && !c.alive());
         for c in gone.iter() {
             self.procs.remove(c);

@@ -35,7 +35,7 @@ impl Pm {
 
     /// Applies signal `sig` to process `pid`.
     fn deliver(&mut self, pid: Pid, sig: u64) {
-        let Some(p) = self.procs.get(pid) else { return };
+        let Some(p) = self.procs.find(pid) else { return };
         if sig == 0 {
             return;
         }
@@ -64,7 +64,7 @@ impl Pm {
 
     /// Sends SIGCHLD to `ppid` if it has a handler for it.
     pub(crate) fn signal_parent(&mut self, ppid: Pid) {
-        let Some(parent) = self.procs.get(ppid) else { return };
+        let Some(parent) = self.procs.find(ppid) else { return };
         let action = parent.actions[SIGCHLD as usize];
         if action != SIG_DFL && action != SIG_IGN {
             let restorer = parent.restorer;

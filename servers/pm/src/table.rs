@@ -119,10 +119,14 @@ impl Table {
         self.slots.iter().flatten()
     }
 
-    /// Every process, mutably (all count as changed).
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Proc> {
-        self.mark_all_dirty();
-        self.slots.iter_mut().flatten()
+    /// The children of `pid` lose their parent (only their rows change).
+    pub fn orphan_children_of(&mut self, pid: Pid) {
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            if let Some(c) = slot.as_mut().filter(|c| c.ppid == pid) {
+                c.ppid = 0;
+                self.dirty |= 1 << i;
+            }
+        }
     }
 
     /// Pids matching `pred` (copied out, so the table can change meanwhile).
