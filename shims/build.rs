@@ -1,13 +1,27 @@
-//! Compiles the common C of bsd/sys/kern that every subsystem needs
-//! (formatted output, uiomove, the clock variables, proc0) and generates
-//! the Rust view of the common headers (`molt_shims::bsd`).
+//! Compiles the common C of bsd/sys/kern and bsd/sys/libkern that every
+//! subsystem needs (formatted output, uiomove, hashinit, the clock
+//! variables, proc0, posting signals, sleep, the sysctl helpers,
+//! selrecord/selwakeup, the switch-table stock answers, scanc/skpc/strcat,
+//! insque/remque) and generates the Rust view of the common headers
+//! (`molt_shims::bsd`).
 use std::path::PathBuf;
 
 fn main() {
     let sys = molt_shims_build::bsd_sys_dir();
     let kern = sys.join("kern");
-    let sources: Vec<PathBuf> =
-        ["subr_prf.c", "kern_subr.c", "kern_clock.c", "kern_proc.c"].iter().map(|f| kern.join(f)).collect();
+    let common = [
+        "subr_prf.c",
+        "subr_xxx.c",
+        "kern_subr.c",
+        "kern_clock.c",
+        "kern_proc.c",
+        "kern_sig.c",
+        "kern_synch.c",
+        "kern_sysctl.c",
+        "sys_select.c",
+    ];
+    let mut sources: Vec<PathBuf> = common.iter().map(|f| kern.join(f)).collect();
+    sources.extend(molt_shims_build::c_files(&sys.join("libkern")));
     molt_shims_build::compile_prefixed(molt_shims_build::bsd_cc(), "molt_bsd_common", &sources);
 
     let header = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/bsd_common.h");
@@ -20,4 +34,5 @@ fn main() {
     molt_shims_build::write_bindings(bindings, "bsd_common.rs");
     println!("cargo:rerun-if-changed={}", header.display());
     println!("cargo:rerun-if-changed={sys_dir}");
+    println!("cargo:rerun-if-changed={}", sys.join("libkern").display());
 }

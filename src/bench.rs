@@ -12,7 +12,7 @@
 //!   reported as a ratio (IPC round trip ÷ null syscall).
 //!
 //! The fuzz suite (`molt bench fuzz [--seeds N] [--calls M] [--kind
-//! narrow|broad|both] [--seed S]`) boots the ktest image once per kind and
+//! narrow|broad|both] [--seed S]`, declared in [`FuzzArgs`]) boots the ktest image once per kind and
 //! runs N seeds of M random system calls, one fresh fuzzer process per
 //! seed (servers/ktest/src/fuzzrun.rs), and prints calls, rate and
 //! failures per seed and in total; a kernel that halts counts as a failure
@@ -21,8 +21,62 @@
 use crate::image;
 use crate::qemu::{self, Guest, Options};
 use anyhow::{bail, Context, Result};
+use molt_cli::Progress;
+use molt_net::bench::BenchArgs as NetArgs;
 use serde_json::json;
 use std::time::Duration;
+
+/// The benchmark suites (`molt bench SUITE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Suite {
+    /// IPC round trips, null system calls and boot, in guest instructions (QEMU)
+    Kernel,
+    /// fork+exec+wait, a console restart and rs's idle cost (QEMU)
+    Servers,
+    /// the hosted BSD VFS+FFS, in process and through FUSE, against tmpfs
+    Fs,
+    /// the hosted BSD TCP/IP stack on a wire and a TAP link, against Linux
+    Net,
+    /// every suite above, one after another
+    All,
+    /// random system calls with narrow and broad rights: calls, rate, failures (QEMU)
+    Fuzz,
+}
+
+/// A boot of a guest suite: what the progress line calls it, and whether
+/// it runs under `-icount`.
+pub(crate) struct Boot {
+    pub name: &'static str,
+    pub icount: bool,
+}
+
+/// The two boots of a TCG suite: instruction counts, then wall time.
+pub(crate) const ICOUNT_THEN_WALL: [Boot; 2] = [
+    Boot { name: "boot 1 of 2 (-icount)", icount: true },
+    Boot { name: "boot 2 of 2 (wall time)", icount: false },
+];
+
+/// Builds the image of `manifest` (relative to the workspace), then boots
+/// it once per entry of `boots` and measures each with `measure`, showing
+/// every step as progress.
+pub(crate) fn build_and_boot<R>(
+    suite: &str,
+    manifest: &str,
+    boots: &[Boot],
+    measure: impl Fn(&image::Image, bool) -> Result<R>,
+) -> Result<Vec<R>> {
+    let progress = Progress::steps(suite, 1 + boots.len() as u64);
+    progress.start("building the image");
+    let img = image::build(&image::workspace_root().join(manifest))?;
+    progress.step_done();
+    let mut runs = Vec::new();
+    for boot in boots {
+        progress.start(boot.name);
+        runs.push(measure(&img, boot.icount)?);
+        progress.step_done();
+    }
+    Ok(runs)
+}
 
 /// A median/p99 pair from a `BENCH` line.
 #[derive(Clone, Copy, Debug, Default)]
@@ -77,12 +131,13 @@ fn boot_and_measure(img: &image::Image, base: &Options, icount: bool) -> Result<
 }
 
 fn kernel(base: &Options) -> Result<i32> {
-    let img = image::build(&image::workspace_root().join("boot/ktest.toml"))?;
     if base.accel != "tcg" {
-        return kernel_tsc_only(&img, base);
+        return kernel_tsc_only(base);
     }
-    let ic = boot_and_measure(&img, base, true)?;
-    let wall = boot_and_measure(&img, base, false)?;
+    let mut runs = build_and_boot("bench kernel", "boot/ktest.toml", &ICOUNT_THEN_WALL, |img, icount| {
+        boot_and_measure(img, base, icount)
+    })?;
+    let (wall, ic) = (runs.pop().context("no wall-time boot")?, runs.pop().context("no icount boot")?);
     let ratio = wall.ipc.median as f64 / wall.null.median.max(1) as f64;
     let ratio_icount = ic.ipc.median as f64 / ic.null.median.max(1) as f64;
     println!("Molt kernel benchmark (accel {}, QEMU TCG)", base.accel);
@@ -111,8 +166,11 @@ fn kernel(base: &Options) -> Result<i32> {
 
 /// Under a hardware accelerator there is no icount: the same operations in
 /// TSC cycles (meaningful where KVM runs ring 0 natively).
-fn kernel_tsc_only(img: &image::Image, base: &Options) -> Result<i32> {
-    let run = boot_and_measure(img, base, false)?;
+fn kernel_tsc_only(base: &Options) -> Result<i32> {
+    let boot = [Boot { name: "boot: TSC cycles", icount: false }];
+    let run = build_and_boot("bench kernel", "boot/ktest.toml", &boot, |img, icount| boot_and_measure(img, base, icount))?
+        .pop()
+        .context("no boot")?;
     println!("Molt kernel benchmark (accel {}: TSC cycles; no instruction counts without TCG)", base.accel);
     println!("{:<44} {:>12} {:>12}", "measure", "median", "p99");
     println!("{:<44} {:>12} {:>12}", "IPC call+reply round trip (TSC cycles)", run.ipc.median, run.ipc.p99);
@@ -137,45 +195,32 @@ fn write_json(out: &serde_json::Value) -> Result<i32> {
     Ok(0)
 }
 
-/// What `molt bench fuzz` runs.
-struct FuzzPlan {
-    seeds: u64,
-    calls: u64,
-    base_seed: u64,
-    kinds: Vec<&'static str>,
+/// Options of `molt bench fuzz`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct FuzzArgs {
+    /// fuzz: seeds per kind, one fresh fuzzer process each
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub seeds: u64,
+    /// fuzz: random system calls per seed
+    #[arg(long, value_name = "M", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub calls: u64,
+    /// fuzz: which fuzzer: narrow (few rights), broad (every kernel call) or both
+    #[arg(long, value_enum, default_value_t = FuzzKind::Both)]
+    pub kind: FuzzKind,
+    /// fuzz: base seed; seed i is splitmix64(S + i) (with --seeds 1, S itself)
+    #[arg(long, value_name = "S", default_value_t = 0x5eed_0018)]
+    pub seed: u64,
 }
 
-fn fuzz_plan(args: &[String]) -> Result<FuzzPlan> {
-    let mut plan = FuzzPlan { seeds: 10, calls: 100_000, base_seed: 0x5eed_0018, kinds: vec!["narrow", "broad"] };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
-        let number = |v: &str| -> Result<u64> {
-            let v = v.replace('_', "");
-            Ok(match v.strip_prefix("0x") {
-                Some(hex) => u64::from_str_radix(hex, 16)?,
-                None => v.parse()?,
-            })
-        };
-        match flag.as_str() {
-            "--seeds" => plan.seeds = number(value()?)?,
-            "--calls" => plan.calls = number(value()?)?,
-            "--seed" => plan.base_seed = number(value()?)?,
-            "--kind" => {
-                plan.kinds = match value()?.as_str() {
-                    "narrow" => vec!["narrow"],
-                    "broad" => vec!["broad"],
-                    "both" => vec!["narrow", "broad"],
-                    other => bail!("unknown fuzz kind {other:?} (narrow, broad, both)"),
-                }
-            }
-            other => bail!("unknown option {other:?} (--seeds N, --calls M, --kind narrow|broad|both, --seed S)"),
-        }
-    }
-    if plan.seeds == 0 || plan.calls == 0 {
-        bail!("--seeds and --calls must be at least 1");
-    }
-    Ok(plan)
+/// The fuzzers `molt bench fuzz` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FuzzKind {
+    /// the fuzzer with few rights and random words
+    Narrow,
+    /// the fuzzer with every kernel call and type-aware arguments
+    Broad,
+    /// one, then the other
+    Both,
 }
 
 /// One seed's result from a `FUZZ` line.
@@ -205,14 +250,18 @@ fn parse_fuzz_lines(log: &str) -> Vec<FuzzRun> {
 }
 
 /// `molt bench fuzz`: see the module comment.
-pub fn fuzz(args: &[String], base: &Options) -> Result<i32> {
-    let plan = fuzz_plan(args)?;
+pub fn fuzz(plan: &FuzzArgs, base: &Options) -> Result<i32> {
+    let kinds: &[&str] = match plan.kind {
+        FuzzKind::Narrow => &["narrow"],
+        FuzzKind::Broad => &["broad"],
+        FuzzKind::Both => &["narrow", "broad"],
+    };
     let img = image::build(&image::workspace_root().join("boot/ktest.toml"))?;
     let mut kinds_json = Vec::new();
     let mut total_failures = 0;
-    for &kind in &plan.kinds {
+    for &kind in kinds {
         let scenario = if kind == "narrow" { "fuzz" } else { "fuzz-broad" };
-        let cmdline = format!("ktest={scenario} fuzz.seeds={} fuzz.calls={} fuzz.seed={:#x} log=warn", plan.seeds, plan.calls, plan.base_seed);
+        let cmdline = format!("ktest={scenario} fuzz.seeds={} fuzz.calls={} fuzz.seed={:#x} log=warn", plan.seeds, plan.calls, plan.seed);
         let opts = Options { cmdline, icount: false, ..base.clone() };
         // Generous: about 20,000 calls a second under TCG, plus the boot.
         let timeout = Duration::from_secs(120 + plan.seeds * plan.calls / 2_000);
@@ -254,7 +303,7 @@ pub fn fuzz(args: &[String], base: &Options) -> Result<i32> {
             "kind": kind,
             "seeds": plan.seeds,
             "calls_per_seed": plan.calls,
-            "base_seed": format!("{:#x}", plan.base_seed),
+            "base_seed": format!("{:#x}", plan.seed),
             "calls": calls,
             "guest_ns": ns,
             "calls_per_second": rate,
@@ -276,17 +325,24 @@ pub fn fuzz(args: &[String], base: &Options) -> Result<i32> {
     Ok(i32::from(total_failures > 0))
 }
 
-/// Runs the named suite.
-pub fn run(suite: &str, base: &Options) -> Result<i32> {
+/// Runs one suite (`net` holds the net suite's options); returns the exit
+/// status, the worst of the suites' for `all`.
+pub fn run(suite: Suite, net: &NetArgs, fuzz_args: &FuzzArgs, base: &Options) -> Result<i32> {
+    if matches!(suite, Suite::Kernel | Suite::Servers | Suite::Fuzz | Suite::All) {
+        crate::prereq::check(crate::prereq::Need::Boot)?;
+    }
     match suite {
-        "kernel" => kernel(base),
-        "servers" => crate::bench_servers::run(base),
-        "all" => {
-            let kernel_status = kernel(base)?;
-            let servers_status = crate::bench_servers::run(base)?;
-            Ok(kernel_status.max(servers_status))
+        Suite::Kernel => kernel(base),
+        Suite::Servers => crate::bench_servers::run(base),
+        Suite::Fs => Ok(molt_vfs::bench_main()),
+        Suite::Net => Ok(molt_net::bench_main(net)),
+        Suite::All => {
+            let mut worst = 0;
+            for one in [Suite::Kernel, Suite::Servers, Suite::Fs, Suite::Net] {
+                worst = worst.max(run(one, net, fuzz_args, base)?);
+            }
+            Ok(worst)
         }
-        "fuzz" => fuzz(&[], base),
-        other => bail!("unknown benchmark suite {other:?} (kernel, servers, fs, net, fuzz, all)"),
+        Suite::Fuzz => fuzz(fuzz_args, base),
     }
 }

@@ -14,6 +14,7 @@
 //! instructions per round (2,418 rounds per second of icount time) and
 //! 507 rounds per second of wall time under plain TCG.
 
+use crate::bench::{build_and_boot, ICOUNT_THEN_WALL};
 use crate::image;
 use crate::qemu::{Guest, Options};
 use anyhow::{bail, Context, Result};
@@ -84,9 +85,10 @@ fn boot_and_measure(img: &image::Image, base: &Options, icount: bool) -> Result<
 
 /// Runs the benchmark, prints the table and writes target/bench/servers.json.
 pub fn run(base: &Options) -> Result<i32> {
-    let img = image::build(&image::workspace_root().join("boot/manifest.toml"))?;
-    let ic = boot_and_measure(&img, base, true)?;
-    let wall = boot_and_measure(&img, base, false)?;
+    let mut runs = build_and_boot("bench servers", "boot/manifest.toml", &ICOUNT_THEN_WALL, |img, icount| {
+        boot_and_measure(img, base, icount)
+    })?;
+    let (wall, ic) = (runs.pop().context("no wall-time boot")?, runs.pop().context("no icount boot")?);
     let icount_rounds_per_sec = 1e9 / ic.round_median.max(1) as f64;
     let wall_rounds_per_sec = ROUNDS as f64 * 1e9 / wall.total_ns.max(1) as f64;
     let vs_linux = ic.round_median as f64 / LINUX_INSNS_PER_ROUND as f64;

@@ -68,6 +68,7 @@ pub fn build_user(programs: &[&str]) -> Result<PathBuf> {
 /// Builds everything the manifest at `manifest_path` names and writes the
 /// boot archive next to the kernel.
 pub fn build(manifest_path: &Path) -> Result<Image> {
+    crate::prereq::check(crate::prereq::Need::Build)?;
     let text = std::fs::read_to_string(manifest_path)
         .with_context(|| format!("reading {}", manifest_path.display()))?;
     let compiled = molt_kernel_logic::manifest::compile_manifest(&text)

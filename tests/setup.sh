@@ -44,6 +44,32 @@ for f in "$deps"/cargo-*.txt; do
   done
 done
 
-# The Rust toolchain and the x86_64-unknown-none target come from
-# rust-toolchain.toml; asking rustup once here installs whatever is missing.
-(cd "$here/.." && rustup show active-toolchain >/dev/null)
+# The Rust pieces rust-toolchain.toml names: the toolchain, its targets and
+# components. rustup adds a toolchain file's targets only when it installs
+# the toolchain itself, so each piece is asked for explicitly, and the one
+# line per piece says whether it was found or installed.
+toolchain_file="$here/../rust-toolchain.toml"
+toml_list() { # the words of one `key = ["a", "b"]` line of the toolchain file
+  sed -n "s/^$1[[:space:]]*=[[:space:]]*\[\(.*\)\]/\1/p" "$toolchain_file" | tr -d '" ' | tr , ' '
+}
+cd "$here/.."
+rustup show active-toolchain >/dev/null  # installs the pinned toolchain if absent
+toolchain=$(rustup show active-toolchain | cut -d' ' -f1)
+for target in $(toml_list targets); do
+  if rustup target list --installed --toolchain "$toolchain" | grep -qx "$target"; then
+    echo "setup: rust target $target: found ($toolchain)"
+  else
+    rustup --quiet target add --toolchain "$toolchain" "$target" >/dev/null
+    rustup target list --installed --toolchain "$toolchain" | grep -qx "$target" ||
+      { echo "setup: rust target $target: rustup did not install it" >&2; exit 1; }
+    echo "setup: rust target $target: installed ($toolchain)"
+  fi
+done
+for component in $(toml_list components); do
+  if rustup component list --installed --toolchain "$toolchain" | grep -q "^$component\(-\|$\)"; then
+    echo "setup: rust component $component: found ($toolchain)"
+  else
+    rustup --quiet component add --toolchain "$toolchain" "$component" >/dev/null
+    echo "setup: rust component $component: installed ($toolchain)"
+  fi
+done

@@ -7,6 +7,10 @@
 #include <sys/time.h>
 #include <sys/kernel.h>
 #include <sys/proc.h>
+#include <sys/resourcevar.h>
+#include <sys/select.h>
+#include <sys/signal.h>
+#include <sys/sysctl.h>
 #include <sys/ucred.h>
 #include <sys/uio.h>
 #include <sys/syslog.h>

@@ -76,13 +76,13 @@ fn copyin_refuses_the_null_page() {
     // SAFETY: k is 8 writable bytes; the user address is bogus on purpose.
     let e = unsafe { bsd::copyin(8 as *const c_void, k.as_mut_ptr().cast(), 8) };
     assert_eq!(e, bsd::EFAULT as c_int);
-    let mut done = 0usize;
+    let mut done = 0u32;
     let s = b"abc\0";
     // SAFETY: s is a NUL-terminated string; k has 8 bytes.
-    let e = unsafe { bsd::copyinstr(s.as_ptr().cast(), k.as_mut_ptr().cast(), 8, &mut done) };
+    let e = unsafe { bsd::copyinstr(s.as_ptr() as *mut c_void, k.as_mut_ptr().cast(), 8, &mut done) };
     assert_eq!((e, done, &k[..4]), (0, 4, &b"abc\0"[..]));
     // SAFETY: as above, with a too-small destination.
-    let e = unsafe { bsd::copyinstr(s.as_ptr().cast(), k.as_mut_ptr().cast(), 2, &mut done) };
+    let e = unsafe { bsd::copyinstr(s.as_ptr() as *mut c_void, k.as_mut_ptr().cast(), 2, &mut done) };
     assert_eq!(e, bsd::ENAMETOOLONG as c_int);
 }
 

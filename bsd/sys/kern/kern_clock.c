@@ -12,6 +12,7 @@ int hz = 100;
 int tick = 1000000 / 100;
 volatile int ticks;
 volatile struct timeval time;
+volatile struct timeval mono_time;
 struct timeval boottime;
 long hostid;
 char hostname[MAXHOSTNAMELEN];

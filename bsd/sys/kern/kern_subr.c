@@ -8,6 +8,8 @@
 #include <sys/systm.h>
 #include <sys/proc.h>
 #include <sys/uio.h>
+#include <sys/queue.h>
+#include <sys/malloc.h>
 
 int
 uiomove(caddr_t cp, int n, struct uio *uio)
@@ -55,4 +57,29 @@ uiomove(caddr_t cp, int n, struct uio *uio)
 		n -= (int)cnt;
 	}
 	return (error);
+}
+
+/*
+ * A hash table of list heads for about count elements: 2^n heads, n the
+ * largest with 2^n <= count (at least one), and *hashmask = 2^n - 1 for
+ * reducing a hash to an index.  The table is allocated with malloc type
+ * type and freed by its owner.
+ */
+void *
+hashinit(int count, int type, u_long *hashmask)
+{
+	long size;
+	LIST_HEAD(generic, generic) *table;
+	long i;
+
+	if (count <= 0)
+		panic("hashinit: %d elements", count);
+	for (size = 1; size <= count; size <<= 1)
+		continue;
+	size >>= 1;
+	table = malloc((u_long)size * sizeof(*table), type, M_WAITOK);
+	for (i = 0; i < size; i++)
+		LIST_INIT(&table[i]);
+	*hashmask = size - 1;
+	return table;
 }

@@ -1,37 +1,126 @@
 /*
- * uipc_mbuf.c - mbuf and cluster allocation and chain operations.
+ * uipc_mbuf.c - mbuf and cluster allocation and chain operations (the
+ * functions of Lite2's uipc_mbuf.c; later additions are in uipc_mbuf2.c).
  *
- * Design: mbufs and clusters come from the kernel malloc (the shims map
- * it onto the platform's memory); there is no private free list, so a
- * leak shows up directly in mbstat.m_mbufs / m_clusters, which count
- * what is allocated right now.  A cluster carries its reference count in
- * a small header just before the MCLBYTES of data, so m_copym can share
- * it and the last m_free releases it.  Every routine here takes and
- * returns whole chains and never leaves a half-freed chain behind:
- * m_pullup and m_prepend free the chain when they fail, as 4.4BSD does.
+ * Design: mbufs come from the kernel malloc through MGET (sys/mbuf.h);
+ * clusters from the cluster map, two to a page, onto the mclfree list,
+ * where freed clusters return too (MCLFREE): the map is never given back,
+ * as in Lite2.  When an allocation fails, m_retry asks every protocol to
+ * drain (pr_drain) and tries once more.  m_copym and m_split share a
+ * cluster by raising its count in mclrefcnt[].  Every routine here takes
+ * and returns whole chains and never leaves a half-freed chain behind:
+ * m_pullup and m_prepend free the chain when they fail, as Lite2 does.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/malloc.h>
+#define MBTYPES
 #include <sys/mbuf.h>
+#include <sys/kernel.h>
+#include <sys/syslog.h>
+#include <sys/domain.h>
+#include <sys/protosw.h>
+#include <vm/vm.h>
 
-struct mbstat mbstat;
-int max_linkhdr = 16;		/* largest link-level header */
-int max_protohdr = 40;		/* largest protocol header (IP + TCP) */
-int max_hdr = 56;		/* largest link + protocol header */
-int max_datalen = MHLEN - 56;	/* MHLEN - max_hdr */
+struct mbuf *mbutl;		/* set up with the cluster map (vm_kern.c) */
+char *mclrefcnt;
 
-/* A cluster: its reference count, then its data (kept long-aligned). */
-struct mcluster {
-	int	mc_refcnt;
-	int	mc_pad;
-	char	mc_data[MCLBYTES];
-};
-
-static int
-malloc_flags(int how)
+/* Start the cluster pool with a page of clusters. */
+void
+mbinit(void)
 {
-	return how == M_DONTWAIT ? M_NOWAIT : M_WAITOK;
+	int s = splimp();
+
+	if (m_clalloc(MAX(4096 / CLBYTES, 1), M_DONTWAIT) == 0)
+		panic("mbinit: no memory for the first clusters");
+	splx(s);
+}
+
+/*
+ * Take ncl pages of clusters from the cluster map and put them on the
+ * free list; returns 0 when the map is full.  Called at splimp.
+ */
+int
+m_clalloc(int ncl, int nowait)
+{
+	static int logged;
+	caddr_t p;
+	int i;
+
+	p = (caddr_t)kmem_malloc(mb_map, ctob(ncl * CLSIZE), !nowait);
+	if (p == NULL) {
+		if (logged == 0) {
+			logged++;
+			log(LOG_ERR, "mb_map full\n");
+		}
+		mbstat.m_drops++;
+		return 0;
+	}
+	ncl = ncl * CLBYTES / MCLBYTES;
+	for (i = 0; i < ncl; i++, p += MCLBYTES) {
+		((union mcluster *)p)->mcl_next = mclfree;
+		mclfree = (union mcluster *)p;
+		mbstat.m_clfree++;
+	}
+	mbstat.m_clusters += ncl;
+	return 1;
+}
+
+/* MGET failed: drain the protocols and try once more (without retrying). */
+struct mbuf *
+m_retry(int how, int type)
+{
+	struct mbuf *m;
+
+	m_reclaim();
+#define m_retry(how, type)	((struct mbuf *)NULL)
+	MGET(m, how, type);
+#undef m_retry
+	if (m == NULL)
+		mbstat.m_drops++;
+	return m;
+}
+
+/* The same for MGETHDR. */
+struct mbuf *
+m_retryhdr(int how, int type)
+{
+	struct mbuf *m;
+
+	m_reclaim();
+#define m_retryhdr(how, type)	((struct mbuf *)NULL)
+	MGETHDR(m, how, type);
+#undef m_retryhdr
+	if (m == NULL)
+		mbstat.m_drops++;
+	return m;
+}
+
+/* Ask every protocol of every domain to give back what it can. */
+void
+m_reclaim(void)
+{
+	struct domain *dp;
+	struct protosw *pr;
+	int s = splimp();
+
+	for (dp = domains; dp != NULL; dp = dp->dom_next)
+		for (pr = dp->dom_protosw; pr < dp->dom_protoswNPROTOSW; pr++)
+			if (pr->pr_drain)
+				(*pr->pr_drain)();
+	splx(s);
+	mbstat.m_drain++;
+}
+
+/* Let n share m's cluster (one more reference). */
+static void
+m_sharecluster(struct mbuf *n, struct mbuf *m)
+{
+	if (m->m_ext.ext_free != NULL)
+		panic("m_sharecluster: external storage with its own free routine");
+	MBUFLOCK(mclrefcnt[mtocl(m->m_ext.ext_buf)]++;)
+	n->m_ext = m->m_ext;
+	n->m_flags |= M_EXT;
 }
 
 struct mbuf *
@@ -39,19 +128,7 @@ m_get(int how, int type)
 {
 	struct mbuf *m;
 
-	m = (struct mbuf *)malloc(MSIZE, M_MBUF, malloc_flags(how));
-	if (m == NULL) {
-		mbstat.m_drops++;
-		return NULL;
-	}
-	mbstat.m_mbufs++;
-	mbstat.m_mtypes[type]++;
-	m->m_type = type;
-	m->m_next = NULL;
-	m->m_nextpkt = NULL;
-	m->m_data = m->m_dat;
-	m->m_len = 0;
-	m->m_flags = 0;
+	MGET(m, how, type);
 	return m;
 }
 
@@ -60,12 +137,7 @@ m_gethdr(int how, int type)
 {
 	struct mbuf *m;
 
-	if ((m = m_get(how, type)) == NULL)
-		return NULL;
-	m->m_data = m->m_pktdat;
-	m->m_flags = M_PKTHDR;
-	m->m_pkthdr.rcvif = NULL;
-	m->m_pkthdr.len = 0;
+	MGETHDR(m, how, type);
 	return m;
 }
 
@@ -74,57 +146,20 @@ m_getclr(int how, int type)
 {
 	struct mbuf *m;
 
-	if ((m = m_get(how, type)) == NULL)
+	MGET(m, how, type);
+	if (m == NULL)
 		return NULL;
 	bzero(mtod(m, caddr_t), MLEN);
 	return m;
-}
-
-/* Attach a fresh cluster to m; returns 1 on success (M_EXT set), else 0. */
-int
-m_clget(struct mbuf *m, int how)
-{
-	struct mcluster *mc;
-
-	mc = (struct mcluster *)malloc(sizeof(*mc), M_MBUF, malloc_flags(how));
-	if (mc == NULL) {
-		mbstat.m_drops++;
-		return 0;
-	}
-	mbstat.m_clusters++;
-	mc->mc_refcnt = 1;
-	m->m_ext.ext_buf = mc->mc_data;
-	m->m_ext.ext_size = MCLBYTES;
-	m->m_ext.ext_refcnt = &mc->mc_refcnt;
-	m->m_data = m->m_ext.ext_buf;
-	m->m_flags |= M_EXT;
-	return 1;
-}
-
-static void
-m_clrelease(struct mbuf *m)
-{
-	int *refcnt = m->m_ext.ext_refcnt;
-
-	if (--*refcnt == 0) {
-		/* the count is the first member of its struct mcluster */
-		free(refcnt, M_MBUF);
-		mbstat.m_clusters--;
-	}
 }
 
 /* Free one mbuf (and its cluster reference); return its successor. */
 struct mbuf *
 m_free(struct mbuf *m)
 {
-	struct mbuf *n = m->m_next;
+	struct mbuf *n;
 
-	if (m->m_flags & M_EXT)
-		m_clrelease(m);
-	mbstat.m_mtypes[m->m_type]--;
-	mbstat.m_mbufs--;
-	m->m_type = MT_FREE;
-	free(m, M_MBUF);
+	MFREE(m, n);
 	return n;
 }
 
@@ -135,34 +170,18 @@ m_freem(struct mbuf *m)
 		m = m_free(m);
 }
 
-/* Total bytes in a chain. */
-int
-m_length(struct mbuf *m)
-{
-	int len = 0;
-
-	for (; m != NULL; m = m->m_next)
-		len += m->m_len;
-	return len;
-}
-
 /*
- * Lesser-used path for M_PREPEND: allocate a new mbuf to prepend to
- * the chain, copy the packet header over.  Frees the chain on failure.
+ * The slow path of M_PREPEND: a new first mbuf holding len bytes (at its
+ * end when they fit, so more can be prepended), taking over the packet
+ * header.  The caller adjusts m_pkthdr.len.  Frees the chain on failure.
  */
 struct mbuf *
 m_prepend(struct mbuf *m, int len, int how)
 {
 	struct mbuf *mn;
 
-	if (M_LEADINGSPACE(m) >= len) {
-		m->m_data -= len;
-		m->m_len += len;
-		if (m->m_flags & M_PKTHDR)
-			m->m_pkthdr.len += len;
-		return m;
-	}
-	if ((mn = m_get(how, m->m_type)) == NULL) {
+	MGET(mn, how, m->m_type);
+	if (mn == NULL) {
 		m_freem(m);
 		return NULL;
 	}
@@ -175,8 +194,6 @@ m_prepend(struct mbuf *m, int len, int how)
 	if (len < (int)MHLEN)
 		MH_ALIGN(m, len);
 	m->m_len = len;
-	if (m->m_flags & M_PKTHDR)
-		m->m_pkthdr.len += len;
 	return m;
 }
 
@@ -225,9 +242,7 @@ m_copym(struct mbuf *m, int off0, int len, int wait)
 		n->m_len = MIN(len, m->m_len - off);
 		if (m->m_flags & M_EXT) {
 			n->m_data = m->m_data + off;
-			n->m_ext = m->m_ext;
-			(*m->m_ext.ext_refcnt)++;
-			n->m_flags |= M_EXT;
+			m_sharecluster(n, m);
 		} else
 			bcopy(mtod(m, caddr_t) + off, mtod(n, caddr_t), (unsigned)n->m_len);
 		if (len != M_COPYALL)
@@ -268,50 +283,6 @@ m_copydata(struct mbuf *m, int off, int len, caddr_t cp)
 		off = 0;
 		m = m->m_next;
 	}
-}
-
-/*
- * Copy len bytes from cp into the chain at offset off, overwriting what
- * is there and extending the chain with fresh mbufs where it is short.
- */
-void
-m_copyback(struct mbuf *m0, int off, int len, caddr_t cp)
-{
-	struct mbuf *m = m0, *n;
-	int mlen, totlen = 0;
-
-	while (off > (mlen = m->m_len)) {
-		off -= mlen;
-		totlen += mlen;
-		if (m->m_next == NULL) {
-			if ((n = m_getclr(M_DONTWAIT, m->m_type)) == NULL)
-				goto out;
-			n->m_len = MIN(MLEN, len + off);
-			m->m_next = n;
-		}
-		m = m->m_next;
-	}
-	while (len > 0) {
-		mlen = MIN(m->m_len - off, len);
-		bcopy(cp, off + mtod(m, caddr_t), (unsigned)mlen);
-		cp += mlen;
-		len -= mlen;
-		mlen += off;
-		off = 0;
-		totlen += mlen;
-		if (len == 0)
-			break;
-		if (m->m_next == NULL) {
-			if ((n = m_get(M_DONTWAIT, m->m_type)) == NULL)
-				break;
-			n->m_len = MIN(MLEN, len);
-			m->m_next = n;
-		}
-		m = m->m_next;
-	}
-out:
-	if ((m = m0)->m_flags & M_PKTHDR && m->m_pkthdr.len < totlen)
-		m->m_pkthdr.len = totlen;
 }
 
 /* Append chain n to chain m (packet headers of n are not merged). */
@@ -462,13 +433,12 @@ m_split(struct mbuf *m0, int len0, int wait)
 	} else if ((n = m_get(wait, m->m_type)) == NULL)
 		return NULL;
 	if (m->m_flags & M_EXT) {
-		n->m_flags |= M_EXT;
-		n->m_ext = m->m_ext;
-		(*m->m_ext.ext_refcnt)++;
+		m_sharecluster(n, m);
 		n->m_data = m->m_data + len;
 	} else if (remain > (unsigned)M_TRAILINGSPACE(n) + n->m_len) {
 		/* a packet header mbuf has less room; give it a cluster */
-		if (!m_clget(n, wait)) {
+		MCLGET(n, wait);
+		if ((n->m_flags & M_EXT) == 0) {
 			(void)m_free(n);
 			return NULL;
 		}
@@ -483,48 +453,65 @@ m_split(struct mbuf *m0, int len0, int wait)
 }
 
 /*
- * Copy a received frame of totlen bytes from a driver buffer into a new
- * chain (clusters for large frames), skipping the first off0 bytes.
+ * Copy totlen bytes of a received packet from a driver's buffer into a
+ * new chain (clusters for large pieces), with Lite2's contract: buf holds
+ * the packet after its link header; off0, if not 0, says the packet is
+ * trailer-encapsulated: the data that belongs first starts off0 bytes in,
+ * after a 4-byte type and length, and wraps around to buf at the end.
+ * copy, if given, moves the bytes (for device memory).  A small first
+ * piece is placed max_linkhdr into its mbuf, so a link header can be
+ * prepended without another mbuf.  An empty packet gets NULL (Lite2's
+ * would leak its header mbuf there; no caller passes one).
  */
 struct mbuf *
 m_devget(char *buf, int totlen, int off0, struct ifnet *ifp, void (*copy)())
 {
 	struct mbuf *m, *top = NULL, **mp = &top;
-	int len;
-	char *cp = buf + off0;
+	char *cp = buf, *epkt = buf + totlen;
+	int len, room;
 
-	(void)copy;
-	totlen -= off0;
-	if (totlen < 0)
+	if (totlen <= 0 || off0 < 0 || off0 > totlen)
 		return NULL;
-	if ((m = m_gethdr(M_DONTWAIT, MT_DATA)) == NULL)
+	if (off0) {
+		if (totlen < off0 + 2 * (int)sizeof(u_int16_t))
+			return NULL;
+		cp += off0 + 2 * sizeof(u_int16_t);
+		totlen -= 2 * sizeof(u_int16_t);
+	}
+	MGETHDR(m, M_DONTWAIT, MT_DATA);
+	if (m == NULL)
 		return NULL;
 	m->m_pkthdr.rcvif = ifp;
 	m->m_pkthdr.len = totlen;
-	len = MHLEN;
-	/* leave room for a link header to be prepended, e.g. when reflecting */
+	room = MHLEN;
 	while (totlen > 0) {
 		if (top != NULL) {
-			if ((m = m_get(M_DONTWAIT, MT_DATA)) == NULL) {
+			MGET(m, M_DONTWAIT, MT_DATA);
+			if (m == NULL) {
 				m_freem(top);
 				return NULL;
 			}
-			len = MLEN;
+			room = MLEN;
 		}
-		if (totlen >= MINCLSIZE && m_clget(m, M_DONTWAIT))
-			len = MCLBYTES;
-		else if (top == NULL && totlen + max_linkhdr <= len) {
+		len = MIN(totlen, epkt - cp);
+		if (len >= MINCLSIZE) {
+			MCLGET(m, M_DONTWAIT);
+			if (m->m_flags & M_EXT)
+				room = MCLBYTES;
+		} else if (top == NULL && len + max_linkhdr <= room)
 			m->m_data += max_linkhdr;
-			len -= max_linkhdr;
-		}
-		m->m_len = len = MIN(totlen, len);
-		bcopy(cp, mtod(m, caddr_t), (unsigned)len);
+		len = MIN(len, room);
+		m->m_len = len;
+		if (copy)
+			((void (*)(const void *, void *, u_int))copy)(cp, mtod(m, caddr_t), (u_int)len);
+		else
+			bcopy(cp, mtod(m, caddr_t), (u_int)len);
 		cp += len;
-		totlen -= len;
 		*mp = m;
 		mp = &m->m_next;
+		totlen -= len;
+		if (cp == epkt)
+			cp = buf;
 	}
-	if (top == NULL)	/* an empty frame: keep the header mbuf */
-		top = m;
 	return top;
 }

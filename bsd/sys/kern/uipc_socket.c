@@ -18,6 +18,8 @@
 #include <sys/protosw.h>
 #include <sys/socket.h>
 #include <sys/socketvar.h>
+#include <sys/signal.h>
+#include <sys/kernel.h>
 #include <sys/uio.h>
 
 int somaxconn = SOMAXCONN;
@@ -89,13 +91,13 @@ solisten(struct socket *so, int backlog)
 /*
  * Free the socket when both the user (SS_NOFDREF) and the protocol
  * (so_pcb) have let go of it.  A socket still on a listen queue is freed
- * only by its head.
+ * only by its head.  Returns 0 (Lite2's int, which no caller reads).
  */
-void
+int
 sofree(struct socket *so)
 {
 	if (so->so_pcb || (so->so_state & SS_NOFDREF) == 0)
-		return;
+		return 0;
 	if (so->so_head) {
 		if (!soqremque(so, 0) && !soqremque(so, 1))
 			panic("sofree dq");
@@ -104,6 +106,7 @@ sofree(struct socket *so)
 	sbrelease(&so->so_snd);
 	sorflush(so);
 	FREE(so, M_SOCKET);
+	return 0;
 }
 
 /*
@@ -137,7 +140,7 @@ soclose(struct socket *so)
 				goto drop;
 			while (so->so_state & SS_ISCONNECTED)
 				if ((error = tsleep((caddr_t)&so->so_timeo,
-				    PSOCK | PCATCH, "netcls", so->so_linger)) != 0)
+				    PSOCK | PCATCH, netcls, so->so_linger)) != 0)
 					break;
 		}
 	}
@@ -201,6 +204,19 @@ soconnect(struct socket *so, struct mbuf *nam)
 	return error;
 }
 
+/* Connect two sockets of the same protocol to each other (socketpair). */
+int
+soconnect2(struct socket *so1, struct socket *so2)
+{
+	int s = splnet();
+	int error;
+
+	error = (*so1->so_proto->pr_usrreq)(so1, PRU_CONNECT2, NULL,
+	    (struct mbuf *)so2, NULL);
+	splx(s);
+	return error;
+}
+
 int
 sodisconnect(struct socket *so)
 {
@@ -221,7 +237,6 @@ bad:
 	return error;
 }
 
-#define SBLOCKWAIT(f)	(((f) & MSG_DONTWAIT) ? M_NOWAIT : M_WAITOK)
 
 static int
 sblock_for(struct sockbuf *sb, int flags, struct socket *so)
@@ -691,6 +706,7 @@ sosetopt(struct socket *so, int level, int optname, struct mbuf *m0)
 	case SO_DEBUG:
 	case SO_KEEPALIVE:
 	case SO_DONTROUTE:
+	case SO_USELOOPBACK:
 	case SO_BROADCAST:
 	case SO_REUSEADDR:
 	case SO_REUSEPORT:
@@ -729,6 +745,36 @@ sosetopt(struct socket *so, int level, int optname, struct mbuf *m0)
 			break;
 		}
 		break;
+	case SO_SNDTIMEO:
+	case SO_RCVTIMEO: {
+		struct timeval *tv;
+		long ticks;
+
+		if (m == NULL || m->m_len < (int)sizeof(*tv)) {
+			error = EINVAL;
+			goto bad;
+		}
+		tv = mtod(m, struct timeval *);
+		if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000) {
+			error = EINVAL;
+			goto bad;
+		}
+		/* in ticks, which sb_timeo (a short) must hold */
+		if (tv->tv_sec > SHRT_MAX / hz) {
+			error = EDOM;
+			goto bad;
+		}
+		ticks = tv->tv_sec * hz + tv->tv_usec / tick;
+		if (ticks > SHRT_MAX) {
+			error = EDOM;
+			goto bad;
+		}
+		if (optname == SO_SNDTIMEO)
+			so->so_snd.sb_timeo = ticks;
+		else
+			so->so_rcv.sb_timeo = ticks;
+		break;
+	}
 	default:
 		error = ENOPROTOOPT;
 		break;
@@ -768,6 +814,7 @@ sogetopt(struct socket *so, int level, int optname, struct mbuf **mp)
 	case SO_BROADCAST:
 	case SO_OOBINLINE:
 	case SO_DONTROUTE:
+	case SO_USELOOPBACK:
 		*mtod(m, int *) = (so->so_options & optname) != 0;
 		break;
 	case SO_TYPE:
@@ -789,6 +836,16 @@ sogetopt(struct socket *so, int level, int optname, struct mbuf **mp)
 	case SO_RCVLOWAT:
 		*mtod(m, int *) = so->so_rcv.sb_lowat;
 		break;
+	case SO_SNDTIMEO:
+	case SO_RCVTIMEO: {
+		int ticks = optname == SO_SNDTIMEO ?
+		    so->so_snd.sb_timeo : so->so_rcv.sb_timeo;
+
+		m->m_len = sizeof(struct timeval);
+		mtod(m, struct timeval *)->tv_sec = ticks / hz;
+		mtod(m, struct timeval *)->tv_usec = (ticks % hz) * tick;
+		break;
+	}
 	default:
 		(void)m_free(m);
 		return ENOPROTOOPT;
@@ -798,26 +855,20 @@ sogetopt(struct socket *so, int level, int optname, struct mbuf **mp)
 }
 
 /*
- * Readiness in the manner of poll(2): which of the requested events
- * (POLLIN, POLLOUT) hold now, plus POLLERR and POLLHUP, always reported.
+ * Urgent data is on its way: signal the owner (SIGURG to the process or
+ * group in so_pgid), wake readers and selectors, and call the upcall.
  */
-int
-sopoll(struct socket *so, int events)
+void
+sohasoutofband(struct socket *so)
 {
-	int revents = 0;
-	int s = splnet();
+	struct proc *p;
 
-	if ((events & POLLIN) && soreadable(so))
-		revents |= POLLIN;
-	if ((events & POLLOUT) && sowriteable(so))
-		revents |= POLLOUT;
-	if (so->so_error)
-		revents |= POLLERR;
-	if ((events & POLLPRI) && (so->so_oobmark || (so->so_state & SS_RCVATMARK)))
-		revents |= POLLPRI;
-	if ((so->so_state & (SS_CANTRCVMORE|SS_CANTSENDMORE)) ==
-	    (SS_CANTRCVMORE|SS_CANTSENDMORE))
-		revents |= POLLHUP;
-	splx(s);
-	return revents;
+	if (so->so_pgid < 0)
+		gsignal(-so->so_pgid, SIGURG);
+	else if (so->so_pgid > 0 && (p = pfind(so->so_pgid)) != NULL)
+		psignal(p, SIGURG);
+	selwakeup(&so->so_rcv.sb_sel);
+	wakeup((caddr_t)&so->so_rcv.sb_cc);
+	if (so->so_upcall)
+		(*so->so_upcall)(so, so->so_upcallarg, M_DONTWAIT);
 }

@@ -17,9 +17,14 @@
 #include <sys/protosw.h>
 #include <sys/socket.h>
 #include <sys/socketvar.h>
+#include <sys/proc.h>
+#include <sys/signal.h>
 #include <net/if.h>
 
 u_long sb_max = SB_MAX;		/* patchable */
+char netio[] = "netio";		/* tsleep messages: waiting for data or space, */
+char netcon[] = "netcon";	/* for a connection, */
+char netcls[] = "netcls";	/* for a lingering close */
 
 /*
  * Procedures to manipulate state flags of socket and do appropriate
@@ -192,7 +197,7 @@ sbwait(struct sockbuf *sb)
 	}
 	sb->sb_flags |= SB_WAIT;
 	return tsleep((caddr_t)&sb->sb_cc,
-	    (sb->sb_flags & SB_NOINTR) ? PSOCK : PSOCK | PCATCH, "netio",
+	    (sb->sb_flags & SB_NOINTR) ? PSOCK : PSOCK | PCATCH, netio,
 	    sb->sb_timeo);
 }
 
@@ -213,34 +218,24 @@ sb_lock(struct sockbuf *sb)
 	return 0;
 }
 
-void
-sbunlock(struct sockbuf *sb)
-{
-	sb->sb_flags &= ~SB_LOCK;
-	if (sb->sb_flags & SB_WANT) {
-		sb->sb_flags &= ~SB_WANT;
-		wakeup((caddr_t)&sb->sb_flags);
-	}
-}
-
 /* Wake up processes waiting on a socket buffer, and the socket's upcall. */
 void
 sowakeup(struct socket *so, struct sockbuf *sb)
 {
+	struct proc *p;
+
+	selwakeup(&sb->sb_sel);
 	sb->sb_flags &= ~SB_SEL;
 	if (sb->sb_flags & SB_WAIT) {
 		sb->sb_flags &= ~SB_WAIT;
 		wakeup((caddr_t)&sb->sb_cc);
 	}
-	if (so->so_upcall)
-		(*so->so_upcall)(so, so->so_upcallarg, M_DONTWAIT);
-}
-
-/* Urgent data is on its way: readers and pollers should look. */
-void
-sohasoutofband(struct socket *so)
-{
-	wakeup((caddr_t)&so->so_rcv.sb_cc);
+	if (so->so_state & SS_ASYNC) {
+		if (so->so_pgid < 0)
+			gsignal(-so->so_pgid, SIGIO);
+		else if (so->so_pgid > 0 && (p = pfind(so->so_pgid)) != NULL)
+			psignal(p, SIGIO);
+	}
 	if (so->so_upcall)
 		(*so->so_upcall)(so, so->so_upcallarg, M_DONTWAIT);
 }

@@ -150,7 +150,7 @@ net_accept(int s, struct sockaddr *addr, int *addrlen)
 			netisr_run();
 			continue;
 		}
-		if ((error = tsleep(&head->so_timeo, PSOCK | PCATCH, "netcon", 0)) != 0)
+		if ((error = tsleep(&head->so_timeo, PSOCK | PCATCH, netcon, 0)) != 0)
 			return -error;
 	}
 	if (head->so_error) {
@@ -207,7 +207,7 @@ net_connect(int s, const struct sockaddr *addr, int addrlen)
 			netisr_run();
 			continue;
 		}
-		if ((error = tsleep(&so->so_timeo, PSOCK | PCATCH, "netcon", 0)) != 0)
+		if ((error = tsleep(&so->so_timeo, PSOCK | PCATCH, netcon, 0)) != 0)
 			return -error;
 	}
 	error = so->so_error;

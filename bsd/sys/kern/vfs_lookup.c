@@ -35,7 +35,7 @@ namei(struct nameidata *ndp)
 	struct vnode *dp;
 	struct iovec aiov;
 	struct uio auio;
-	size_t len;
+	u_int len;
 	char *cp;
 	int error, linklen;
 
@@ -43,9 +43,9 @@ namei(struct nameidata *ndp)
 	if ((cnp->cn_flags & HASBUF) == 0)
 		cnp->cn_pnbuf = malloc(MAXPATHLEN, M_NAMEI, M_WAITOK);
 	if (ndp->ni_segflg == UIO_SYSSPACE)
-		error = copystr(ndp->ni_dirp, cnp->cn_pnbuf, MAXPATHLEN, &len);
+		error = copystr((caddr_t)ndp->ni_dirp, cnp->cn_pnbuf, MAXPATHLEN, &len);
 	else
-		error = copyinstr(ndp->ni_dirp, cnp->cn_pnbuf, MAXPATHLEN, &len);
+		error = copyinstr((caddr_t)ndp->ni_dirp, cnp->cn_pnbuf, MAXPATHLEN, &len);
 	if (error == 0 && len == 1)
 		error = ENOENT;
 	if (error) {

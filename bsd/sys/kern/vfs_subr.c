@@ -304,6 +304,19 @@ vfs_getnewfsid(struct mount *mp)
 	mp->mnt_stat.f_fsid.val[1] = 1;
 }
 
+/* The mounted file system with id fsid, or NULL. */
+struct mount *
+vfs_getvfs(fsid_t *fsid)
+{
+	struct mount *mp;
+
+	TAILQ_FOREACH(mp, &mountlist, mnt_list)
+		if (mp->mnt_stat.f_fsid.val[0] == fsid->val[0] &&
+		    mp->mnt_stat.f_fsid.val[1] == fsid->val[1])
+			return (mp);
+	return (NULL);
+}
+
 int
 vfs_busy(struct mount *mp)
 {

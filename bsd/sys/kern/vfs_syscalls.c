@@ -53,6 +53,8 @@ molt_mount_ffs(struct proc *p, int unit, int flags, struct mount **mpp, struct v
 	TAILQ_INSERT_TAIL(&mountlist, mp, mnt_list);
 	vfs_unbusy(mp);
 	(void)VFS_START(mp, 0, p);
+	if ((mp->mnt_flag & MNT_RDONLY) == 0)
+		vfs_update_start();	/* delayed writes reach the disk in syncdelay s */
 	if ((error = VFS_ROOT(mp, &rvp)) != 0) {
 		(void)dounmount(mp, MNT_FORCE, p);
 		return (error);
@@ -203,6 +205,19 @@ lseek(struct proc *p, struct lseek_args *uap, register_t *retval)
 	return (0);
 }
 
+/* A CREATE lookup found the name taken: undo it (releasing both vnodes). */
+static int
+create_exists(struct nameidata *ndp)
+{
+	VOP_ABORTOP(ndp->ni_dvp, &ndp->ni_cnd);
+	if (ndp->ni_dvp == ndp->ni_vp)
+		vrele(ndp->ni_dvp);
+	else
+		vput(ndp->ni_dvp);
+	vrele(ndp->ni_vp);
+	return (EEXIST);
+}
+
 int
 mkdir(struct proc *p, struct mkdir_args *uap, register_t *retval)
 {
@@ -215,15 +230,8 @@ mkdir(struct proc *p, struct mkdir_args *uap, register_t *retval)
 	if ((error = namei(&nd)) != 0)
 		return (error);
 	vp = nd.ni_vp;
-	if (vp != NULL) {
-		VOP_ABORTOP(nd.ni_dvp, &nd.ni_cnd);
-		if (nd.ni_dvp == vp)
-			vrele(nd.ni_dvp);
-		else
-			vput(nd.ni_dvp);
-		vrele(vp);
-		return (EEXIST);
-	}
+	if (vp != NULL)
+		return (create_exists(&nd));
 	vattr_null(&va);
 	va.va_type = VDIR;
 	va.va_mode = (SCARG(uap, mode) & ACCESSPERMS) & ~p->p_fd->fd_cmask;
@@ -231,6 +239,55 @@ mkdir(struct proc *p, struct mkdir_args *uap, register_t *retval)
 	if (error == 0)
 		vput(nd.ni_vp);
 	return (error);
+}
+
+/* Makes a special file (va_type, va_rdev set) at path. */
+static int
+mknod1(struct proc *p, const char *path, struct vattr *va)
+{
+	struct nameidata nd;
+	int error;
+
+	NDINIT(&nd, CREATE, LOCKPARENT, UIO_USERSPACE, path, p);
+	if ((error = namei(&nd)) != 0)
+		return (error);
+	if (nd.ni_vp != NULL)
+		return (create_exists(&nd));
+	return (VOP_MKNOD(nd.ni_dvp, &nd.ni_vp, &nd.ni_cnd, va));
+}
+
+/* mknod(path, mode, dev): a device (root only), fifo or socket. */
+int
+mknod(struct proc *p, struct mknod_args *uap, register_t *retval)
+{
+	struct vattr va;
+	int error;
+
+	vattr_null(&va);
+	va.va_mode = (SCARG(uap, mode) & ALLPERMS) & ~fdinit(p)->fd_cmask;
+	switch (SCARG(uap, mode) & S_IFMT) {
+	case S_IFCHR: va.va_type = VCHR; break;
+	case S_IFBLK: va.va_type = VBLK; break;
+	case S_IFIFO: va.va_type = VFIFO; break;
+	case S_IFSOCK: va.va_type = VSOCK; break;
+	default: return (EINVAL);
+	}
+	if ((va.va_type == VCHR || va.va_type == VBLK) &&
+	    (error = suser(p->p_ucred, NULL)) != 0)
+		return (error);
+	va.va_rdev = SCARG(uap, dev);
+	return (mknod1(p, SCARG(uap, path), &va));
+}
+
+int
+mkfifo(struct proc *p, struct mkfifo_args *uap, register_t *retval)
+{
+	struct vattr va;
+
+	vattr_null(&va);
+	va.va_type = VFIFO;
+	va.va_mode = (SCARG(uap, mode) & ALLPERMS) & ~fdinit(p)->fd_cmask;
+	return (mknod1(p, SCARG(uap, path), &va));
 }
 
 int
@@ -287,38 +344,34 @@ unlink(struct proc *p, struct unlink_args *uap, register_t *retval)
 	return (error);
 }
 
+/* Enters the (referenced, unlocked) non-directory vp under path; keeps vp. */
+int
+link1(struct proc *p, struct vnode *vp, const char *path)
+{
+	struct nameidata nd;
+	int error;
+
+	if (vp->v_type == VDIR)
+		return (EPERM);
+	NDINIT(&nd, CREATE, LOCKPARENT, UIO_USERSPACE, path, p);
+	if ((error = namei(&nd)) != 0)
+		return (error);
+	if (nd.ni_vp != NULL)
+		return (create_exists(&nd));
+	return (VOP_LINK(nd.ni_dvp, vp, &nd.ni_cnd));
+}
+
 int
 link(struct proc *p, struct link_args *uap, register_t *retval)
 {
-	struct vnode *vp;
 	struct nameidata nd;
 	int error;
 
 	NDINIT(&nd, LOOKUP, FOLLOW, UIO_USERSPACE, SCARG(uap, path), p);
 	if ((error = namei(&nd)) != 0)
 		return (error);
-	vp = nd.ni_vp;
-	if (vp->v_type == VDIR) {
-		vrele(vp);
-		return (EPERM);
-	}
-	NDINIT(&nd, CREATE, LOCKPARENT, UIO_USERSPACE, SCARG(uap, link), p);
-	if ((error = namei(&nd)) != 0) {
-		vrele(vp);
-		return (error);
-	}
-	if (nd.ni_vp != NULL) {
-		VOP_ABORTOP(nd.ni_dvp, &nd.ni_cnd);
-		if (nd.ni_dvp == nd.ni_vp)
-			vrele(nd.ni_dvp);
-		else
-			vput(nd.ni_dvp);
-		vrele(nd.ni_vp);
-		vrele(vp);
-		return (EEXIST);
-	}
-	error = VOP_LINK(nd.ni_dvp, vp, &nd.ni_cnd);
-	vrele(vp);
+	error = link1(p, nd.ni_vp, SCARG(uap, link));
+	vrele(nd.ni_vp);
 	return (error);
 }
 
@@ -328,11 +381,11 @@ symlink(struct proc *p, struct symlink_args *uap, register_t *retval)
 	struct vattr va;
 	struct nameidata nd;
 	char *path;
-	size_t len;
+	u_int len;
 	int error;
 
 	path = malloc(MAXPATHLEN, M_NAMEI, M_WAITOK);
-	if ((error = copyinstr(SCARG(uap, path), path, MAXPATHLEN, &len)) != 0)
+	if ((error = copyinstr((caddr_t)SCARG(uap, path), path, MAXPATHLEN, &len)) != 0)
 		goto out;
 	NDINIT(&nd, CREATE, LOCKPARENT, UIO_USERSPACE, SCARG(uap, link), p);
 	if ((error = namei(&nd)) != 0)
@@ -356,37 +409,41 @@ out:
 	return (error);
 }
 
+/* Reads the text of the locked symlink vp into the user buffer buf. */
+int
+readlink1(struct proc *p, struct vnode *vp, char *buf, int count, register_t *retval)
+{
+	struct iovec aiov;
+	struct uio auio;
+	int error;
+
+	if (vp->v_type != VLNK || count < 0)
+		return (EINVAL);
+	aiov.iov_base = buf;
+	aiov.iov_len = count;
+	auio.uio_iov = &aiov;
+	auio.uio_iovcnt = 1;
+	auio.uio_offset = 0;
+	auio.uio_rw = UIO_READ;
+	auio.uio_segflg = UIO_USERSPACE;
+	auio.uio_procp = p;
+	auio.uio_resid = count;
+	error = VOP_READLINK(vp, &auio, p->p_ucred);
+	*retval = count - auio.uio_resid;
+	return (error);
+}
+
 int
 readlink(struct proc *p, struct readlink_args *uap, register_t *retval)
 {
-	struct vnode *vp;
-	struct iovec aiov;
-	struct uio auio;
 	struct nameidata nd;
 	int error;
 
 	NDINIT(&nd, LOOKUP, NOFOLLOW | LOCKLEAF, UIO_USERSPACE, SCARG(uap, path), p);
 	if ((error = namei(&nd)) != 0)
 		return (error);
-	vp = nd.ni_vp;
-	if (vp->v_type != VLNK)
-		error = EINVAL;
-	else if (SCARG(uap, count) < 0)
-		error = EINVAL;
-	else {
-		aiov.iov_base = SCARG(uap, buf);
-		aiov.iov_len = SCARG(uap, count);
-		auio.uio_iov = &aiov;
-		auio.uio_iovcnt = 1;
-		auio.uio_offset = 0;
-		auio.uio_rw = UIO_READ;
-		auio.uio_segflg = UIO_USERSPACE;
-		auio.uio_procp = p;
-		auio.uio_resid = SCARG(uap, count);
-		error = VOP_READLINK(vp, &auio, p->p_ucred);
-		*retval = SCARG(uap, count) - auio.uio_resid;
-	}
-	vput(vp);
+	error = readlink1(p, nd.ni_vp, SCARG(uap, buf), SCARG(uap, count), retval);
+	vput(nd.ni_vp);
 	return (error);
 }
 
@@ -492,7 +549,7 @@ fstat(struct proc *p, struct fstat_args *uap, register_t *retval)
 	return (copyout(&sb, SCARG(uap, sb), sizeof(sb)));
 }
 
-static int
+int
 setattr_locked(struct proc *p, struct vnode *vp, struct vattr *va)
 {
 	int error;

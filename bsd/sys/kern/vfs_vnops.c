@@ -72,44 +72,52 @@ vn_open(struct nameidata *ndp, int fmode, int cmode)
 			return (error);
 		vp = ndp->ni_vp;
 	}
-	if (vp->v_type == VLNK) {
-		error = ELOOP;
+	if ((error = vn_openvp(vp, fmode, cred, p)) != 0)
 		goto bad;
-	}
-	if ((fmode & O_DIRECTORY) && vp->v_type != VDIR) {
-		error = ENOTDIR;
-		goto bad;
-	}
+	return (0);
+bad:
+	vput(vp);
+	ndp->ni_vp = NULL;
+	return (error);
+}
+
+/*
+ * The checks and steps of opening the locked vnode vp with fmode (the
+ * part of vn_open after the name is found; fhopen uses it too): type,
+ * access, O_TRUNC, VOP_OPEN. vp stays locked and referenced either way.
+ */
+int
+vn_openvp(struct vnode *vp, int fmode, struct ucred *cred, struct proc *p)
+{
+	struct vattr va;
+	int error;
+
+	if (vp->v_type == VLNK)
+		return (ELOOP);
+	if ((fmode & O_DIRECTORY) && vp->v_type != VDIR)
+		return (ENOTDIR);
 	if ((fmode & O_CREAT) == 0) {
-		if (fmode & FREAD) {
-			if ((error = VOP_ACCESS(vp, VREAD, cred, p)) != 0)
-				goto bad;
-		}
+		if ((fmode & FREAD) && (error = VOP_ACCESS(vp, VREAD, cred, p)) != 0)
+			return (error);
 		if (fmode & (FWRITE | O_TRUNC)) {
-			if (vp->v_type == VDIR) {
-				error = EISDIR;
-				goto bad;
-			}
+			if (vp->v_type == VDIR)
+				return (EISDIR);
 			if ((error = vn_writechk(vp)) != 0 ||
 			    (error = VOP_ACCESS(vp, VWRITE, cred, p)) != 0)
-				goto bad;
+				return (error);
 		}
 	}
 	if (fmode & O_TRUNC) {
 		vattr_null(&va);
 		va.va_size = 0;
 		if ((error = VOP_SETATTR(vp, &va, cred, p)) != 0)
-			goto bad;
+			return (error);
 	}
 	if ((error = VOP_OPEN(vp, fmode, cred, p)) != 0)
-		goto bad;
+		return (error);
 	if (fmode & FWRITE)
 		vp->v_writecount++;
 	return (0);
-bad:
-	vput(vp);
-	ndp->ni_vp = NULL;
-	return (error);
 }
 
 /* May vp be written? (Not on a read-only mount.) */

@@ -137,12 +137,13 @@ net_ether_input(struct ifnet *ifp, const char *frame, int len)
 	struct mbuf *m;
 
 	ifp->if_ipackets++;
-	if (len < ETHER_HDR_LEN || len > PKT_MAXFRAME + 4) {
+	/* a frame must carry a payload: m_devget is never asked for 0 bytes */
+	if (len <= ETHER_HDR_LEN || len > PKT_MAXFRAME + 4) {
 		ifp->if_ierrors++;
 		return;
 	}
 	bcopy(frame, &eh, sizeof(eh));
-	m = m_devget((char *)frame, len, ETHER_HDR_LEN, ifp, NULL);
+	m = m_devget((char *)frame + ETHER_HDR_LEN, len - ETHER_HDR_LEN, 0, ifp, NULL);
 	if (m == NULL) {
 		ifp->if_iqdrops++;
 		return;
@@ -159,6 +160,7 @@ net_init(void)
 {
 	if (net_started++)
 		return;
+	mbinit();
 	domaininit();
 	loopattach(1);
 }

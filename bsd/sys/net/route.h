@@ -89,6 +89,36 @@ struct rtentry *rtalloc1(struct sockaddr *, int);
 void	rtfree(struct rtentry *);
 int	rtrequest(int, struct sockaddr *, struct sockaddr *, struct sockaddr *, int, struct rtentry **);
 int	rtinit(struct ifaddr *, int, int);
+
+/* Routing messages (rtsock.c): the addresses a message carries. */
+#define RTAX_DST	0	/* destination sockaddr present */
+#define RTAX_GATEWAY	1	/* gateway sockaddr present */
+#define RTAX_NETMASK	2	/* netmask sockaddr present */
+#define RTAX_GENMASK	3	/* cloning mask sockaddr present */
+#define RTAX_IFP	4	/* interface name sockaddr present */
+#define RTAX_IFA	5	/* interface addr sockaddr present */
+#define RTAX_AUTHOR	6	/* sockaddr for author of redirect */
+#define RTAX_BRD	7	/* for NEWADDR, broadcast or p-p dest addr */
+#define RTAX_MAX	8	/* size of array to allocate */
+
+struct rt_addrinfo {
+	int	rti_addrs;
+	struct	sockaddr *rti_info[RTAX_MAX];
+};
+
+/* Routing sockets open, by family (none: there is no routing domain). */
+struct route_cb {
+	int	ip_count;
+	int	ns_count;
+	int	iso_count;
+	int	any_count;
+};
+extern struct route_cb route_cb;
+extern u_long rt_msgs_unheard;	/* messages with no routing socket to hear them */
+
+void	rt_missmsg(int type, struct rt_addrinfo *info, int flags, int error);
+void	rt_ifmsg(struct ifnet *ifp);
+void	rt_newaddrmsg(int cmd, struct ifaddr *ifa, int error, struct rtentry *rt);
 void	rtredirect(struct sockaddr *, struct sockaddr *, struct sockaddr *, int, struct sockaddr *, struct rtentry **);
 void	rt_flush_all(void);
 #endif

@@ -31,6 +31,13 @@ struct tcphdr {
 #define TCPOLEN_MAXSEG		4
 #define TCPOPT_WINDOW		3
 #define TCPOLEN_WINDOW		3
+#define TCPOPT_TIMESTAMP	8		/* RFC 7323 3.2 */
+#define TCPOLEN_TIMESTAMP	10
+#define TCPOLEN_TSTAMP_APPA	(TCPOLEN_TIMESTAMP+2)	/* with two NOPs before */
+
+/* The timestamp option as it is sent: NOP, NOP, kind, length (RFC 7323 App. A). */
+#define TCPOPT_TSTAMP_HDR	\
+    (TCPOPT_NOP<<24|TCPOPT_NOP<<16|TCPOPT_TIMESTAMP<<8|TCPOLEN_TIMESTAMP)
 
 #define TCP_MSS		512		/* default maximum segment size */
 #define TCP_MAXWIN	65535		/* largest value for (unscaled) window */

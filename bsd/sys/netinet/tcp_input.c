@@ -46,6 +46,7 @@
 #include <netinet/tcp_timer.h>
 #include <netinet/tcp_var.h>
 #include <netinet/tcpip.h>
+#include <netinet/tcp_debug.h>
 
 int tcprexmtthresh = 3;		/* duplicate ACKs that trigger fast retransmit */
 
@@ -186,18 +187,21 @@ tcp_pulloutofband(struct socket *so, struct tcpiphdr *ti, struct mbuf *m)
 }
 
 /*
- * Parse the options of a segment: MSS (returned in *mssoffer, 0 if
- * absent) and window scale are used, and only on a SYN; others are
- * skipped; a malformed list ends the parse.
+ * Parse the options of a segment, with Lite2's interface: an MSS offer on
+ * a SYN goes to tcp_mss(), a window scale on a SYN is recorded, and a
+ * timestamp is returned in *ts_present, *ts_val and *ts_ecr (on a SYN it
+ * also turns timestamps on for the connection, RFC 7323 3.2).  Other
+ * options are skipped; a malformed list ends the parse.
  */
 void
 tcp_dooptions(struct tcpcb *tp, u_char *cp, int cnt, struct tcpiphdr *ti,
-    u_int *mssoffer)
+    int *ts_present, u_long *ts_val, u_long *ts_ecr)
 {
 	u_short mss;
+	u_int32_t ts;
 	int opt, optlen;
 
-	*mssoffer = 0;
+	*ts_present = 0;
 	for (; cnt > 0; cnt -= optlen, cp += optlen) {
 		opt = cp[0];
 		if (opt == TCPOPT_EOL)
@@ -216,13 +220,27 @@ tcp_dooptions(struct tcpcb *tp, u_char *cp, int cnt, struct tcpiphdr *ti,
 			if (optlen != TCPOLEN_MAXSEG || !(ti->ti_flags & TH_SYN))
 				continue;
 			bcopy(cp + 2, &mss, sizeof(mss));
-			*mssoffer = ntohs(mss);
+			(void)tcp_mss(tp, ntohs(mss));
 			break;
 		case TCPOPT_WINDOW:
 			if (optlen != TCPOLEN_WINDOW || !(ti->ti_flags & TH_SYN))
 				continue;
 			tp->t_flags |= TF_RCVD_SCALE;
 			tp->requested_s_scale = MIN(cp[2], TCP_MAX_WINSHIFT);
+			break;
+		case TCPOPT_TIMESTAMP:
+			if (optlen != TCPOLEN_TIMESTAMP)
+				continue;
+			*ts_present = 1;
+			bcopy(cp + 2, &ts, sizeof(ts));
+			*ts_val = ntohl(ts);
+			bcopy(cp + 6, &ts, sizeof(ts));
+			*ts_ecr = ntohl(ts);
+			if (ti->ti_flags & TH_SYN) {
+				tp->t_flags |= TF_RCVD_TSTMP;
+				tp->ts_recent = *ts_val;
+				tp->ts_recent_age = tcp_now;
+			}
 			break;
 		default:
 			break;
@@ -283,9 +301,12 @@ tcp_choose_rscale(struct tcpcb *tp, struct socket *so)
 		tp->request_r_scale++;
 }
 
-/* Process an ACK that acknowledges new data; returns 1 if our FIN is acked. */
+/*
+ * Process an ACK that acknowledges new data; returns 1 if our FIN is
+ * acked.  ts_ecr is the echoed timestamp of the segment (0: none).
+ */
 static int
-tcp_newack(struct tcpcb *tp, struct socket *so, tcp_seq ack)
+tcp_newack(struct tcpcb *tp, struct socket *so, tcp_seq ack, u_long ts_ecr)
 {
 	u_long acked = ack - tp->snd_una;
 	int ourfinisacked, partial = 0;
@@ -295,8 +316,14 @@ tcp_newack(struct tcpcb *tp, struct socket *so, tcp_seq ack)
 	tcpstat.tcps_rcvackpack++;
 	tcpstat.tcps_rcvackbyte += acked;
 
-	/* an RTT sample, if the timed segment is covered (Karn's rule holds) */
-	if (tp->t_rtt && SEQ_GT(ack, tp->t_rtseq))
+	/*
+	 * An RTT sample: from the echoed timestamp when there is one (RFC
+	 * 7323 4.1), else if the timed segment is covered (Karn's rule).
+	 */
+	if (ts_ecr && (tp->t_flags & TF_RCVD_TSTMP) &&
+	    (int)(tcp_now - ts_ecr) >= 0)
+		tcp_xmit_timer(tp, tcp_now - ts_ecr + 1);
+	else if (tp->t_rtt && SEQ_GT(ack, tp->t_rtseq))
 		tcp_xmit_timer(tp, tp->t_rtt);
 
 	/* all acked: stop the timer; else restart it (RFC 6298 5.3) */
@@ -406,14 +433,14 @@ tcp_dupack(struct tcpcb *tp)
  * on its partial queue.  Returns the new tcpcb, or NULL (segment dropped).
  */
 static struct tcpcb *
-tcp_passive_open(struct socket *so, struct tcpiphdr *ti, u_char *optp, int optlen)
+tcp_passive_open(struct socket *so, struct tcpiphdr *ti, u_char *optp, int optlen,
+    int *ts_present, u_long *ts_val, u_long *ts_ecr)
 {
 	struct socket *so2;
 	struct inpcb *inp;
 	struct tcpcb *tp;
 	struct mbuf *am;
 	struct sockaddr_in *sin;
-	u_int mssoffer;
 
 	so2 = sonewconn(so, 0);
 	if (so2 == NULL) {
@@ -443,8 +470,9 @@ tcp_passive_open(struct socket *so, struct tcpiphdr *ti, u_char *optp, int optle
 	if (tp->t_template == NULL)
 		goto fail;
 	tcp_choose_rscale(tp, so2);
-	tcp_dooptions(tp, optp, optlen, ti, &mssoffer);
-	(void)tcp_mss(tp, mssoffer);
+	(void)tcp_mss(tp, 0);
+	if (optp)
+		tcp_dooptions(tp, optp, optlen, ti, ts_present, ts_val, ts_ecr);
 	tp->iss = (tcp_seq)random();
 	tp->irs = ti->ti_seq;
 	tcp_sendseqinit(tp);
@@ -473,7 +501,9 @@ tcp_input(struct mbuf *m, int iphlen)
 	struct socket *so = NULL;
 	int todrop, ourfinisacked, needoutput = 0;
 	u_long tiwin;
-	u_int mssoffer;
+	int ostate = 0;			/* the state before this segment (SO_DEBUG) */
+	int ts_present = 0;		/* the segment's timestamp option */
+	u_long ts_val = 0, ts_ecr = 0;
 	int seglen;			/* data length as received, before trimming */
 
 	tcpstat.tcps_rcvtotal++;
@@ -553,6 +583,7 @@ findpcb:
 		goto dropwithreset;
 	if (tp->t_state == TCPS_CLOSED)
 		goto drop;
+	ostate = tp->t_state;
 
 	/* the window field is scaled except on a SYN (RFC 7323 2.2) */
 	if (tiflags & TH_SYN)
@@ -569,7 +600,7 @@ findpcb:
 			goto dropwithreset;
 		if ((tiflags & TH_SYN) == 0)
 			goto drop;
-		tp = tcp_passive_open(so, ti, optp, optlen);
+		tp = tcp_passive_open(so, ti, optp, optlen, &ts_present, &ts_val, &ts_ecr);
 		if (tp == NULL)
 			goto drop;
 		inp = tp->t_inpcb;
@@ -577,6 +608,9 @@ findpcb:
 		tp->rcv_wnd = MAX(sbspace(&so->so_rcv), 0);
 		goto trimthenstep6;
 	}
+
+	if (optp)
+		tcp_dooptions(tp, optp, optlen, ti, &ts_present, &ts_val, &ts_ecr);
 
 	/* Any segment resets the idle and keepalive clocks. */
 	tp->t_idle = 0;
@@ -610,8 +644,7 @@ findpcb:
 		}
 		if ((tiflags & TH_SYN) == 0)
 			goto drop;
-		tcp_dooptions(tp, optp, optlen, ti, &mssoffer);
-		(void)tcp_mss(tp, mssoffer);
+		(void)tcp_mss(tp, 0);
 		if (tiflags & TH_ACK) {
 			tp->snd_una = ti->ti_ack;
 			if (SEQ_LT(tp->snd_nxt, tp->snd_una))
@@ -683,6 +716,23 @@ trimthenstep6:
 		} else
 			tcpstat.tcps_rcvbadrst++;
 		goto drop;
+	}
+
+	/*
+	 * PAWS (RFC 7323 5.3): a segment whose timestamp is older than the
+	 * last one accepted is an old duplicate; ACK and drop it, unless
+	 * ts_recent has been idle for so long that it is no longer valid.
+	 */
+	if (ts_present && (tp->t_flags & TF_RCVD_TSTMP) && tp->ts_recent &&
+	    TSTMP_LT(ts_val, tp->ts_recent)) {
+		if ((int)(tcp_now - tp->ts_recent_age) > TCP_PAWS_IDLE)
+			tp->ts_recent = 0;
+		else {
+			tcpstat.tcps_rcvduppack++;
+			tcpstat.tcps_rcvdupbyte += ti->ti_len;
+			tcpstat.tcps_pawsdrop++;
+			goto dropafterack;
+		}
 	}
 
 	/* Trim what precedes the window (duplicates). */
@@ -760,6 +810,17 @@ trimthenstep6:
 		tiflags &= ~(TH_PUSH|TH_FIN);
 	}
 
+	/*
+	 * Remember the timestamp to echo: the segment's, if it covers the
+	 * last ACK we sent (RFC 7323 4.3).
+	 */
+	if (ts_present && SEQ_LEQ(ti->ti_seq, tp->last_ack_sent) &&
+	    SEQ_LT(tp->last_ack_sent, ti->ti_seq + ti->ti_len +
+	    ((tiflags & (TH_SYN|TH_FIN)) != 0))) {
+		tp->ts_recent_age = tcp_now;
+		tp->ts_recent = ts_val;
+	}
+
 	/* RFC 5961 4.2: a SYN in a synchronized state gets a challenge ACK. */
 	if (tiflags & TH_SYN) {
 		tcpstat.tcps_challengeack++;
@@ -809,7 +870,7 @@ trimthenstep6:
 			tcpstat.tcps_rcvacktoomuch++;
 			goto dropafterack;
 		}
-		ourfinisacked = tcp_newack(tp, so, ti->ti_ack);
+		ourfinisacked = tcp_newack(tp, so, ti->ti_ack, ts_present ? ts_ecr : 0);
 		needoutput = 1;
 
 		switch (tp->t_state) {
@@ -946,6 +1007,8 @@ step6:
 		}
 	}
 
+	if (so->so_options & SO_DEBUG)
+		tcp_trace(TA_INPUT, ostate, tp, ti, 0);
 	if (needoutput || (tp->t_flags & TF_ACKNOW))
 		(void)tcp_output(tp);
 	return;

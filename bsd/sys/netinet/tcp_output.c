@@ -34,8 +34,9 @@
 #include <netinet/tcp_timer.h>
 #include <netinet/tcp_var.h>
 #include <netinet/tcpip.h>
+#include <netinet/tcp_debug.h>
 
-#define MAX_TCPOPTLEN	8	/* MSS (4) + NOP, window scale (4) */
+#define MAX_TCPOPTLEN	20	/* MSS (4) + NOP, window scale (4) + timestamps (12) */
 
 int
 tcp_output(struct tcpcb *tp)
@@ -168,6 +169,21 @@ send:
 			}
 		}
 	}
+	/*
+	 * Timestamps (RFC 7323 3.2): offered in our SYN when we want them,
+	 * and on every other segment once the peer's SYN carried them too.
+	 */
+	if ((tp->t_flags & (TF_REQ_TSTMP|TF_NOOPT)) == TF_REQ_TSTMP &&
+	    (flags & TH_RST) == 0 &&
+	    ((flags & (TH_SYN|TH_ACK)) == TH_SYN || (tp->t_flags & TF_RCVD_TSTMP))) {
+		u_int32_t ts[3];
+
+		ts[0] = htonl(TCPOPT_TSTAMP_HDR);
+		ts[1] = htonl((u_int32_t)tcp_now);
+		ts[2] = htonl((u_int32_t)tp->ts_recent);
+		bcopy(ts, opt + optlen, sizeof(ts));
+		optlen += TCPOLEN_TSTAMP_APPA;
+	}
 	hdrlen += optlen;
 	if (len > tp->t_maxseg - (long)optlen) {
 		len = tp->t_maxseg - optlen;
@@ -189,6 +205,8 @@ send:
 		tcpstat.tcps_sndacks++;
 	else if (flags & (TH_SYN|TH_FIN|TH_RST))
 		tcpstat.tcps_sndctrl++;
+	else if (SEQ_GT(tp->snd_up, tp->snd_una))
+		tcpstat.tcps_sndurg++;
 	else
 		tcpstat.tcps_sndwinup++;
 
@@ -307,6 +325,8 @@ send:
 	((struct ip *)ti)->ip_ttl = tp->t_inpcb->inp_ip.ip_ttl;
 	((struct ip *)ti)->ip_tos = tp->t_inpcb->inp_ip.ip_tos;
 	((struct ip *)ti)->ip_off = 0;
+	if (so->so_options & SO_DEBUG)
+		tcp_trace(TA_OUTPUT, tp->t_state, tp, ti, 0);
 	error = ip_output(m, tp->t_inpcb->inp_options, &tp->t_inpcb->inp_route,
 	    so->so_options & SO_DONTROUTE, NULL);
 	if (error) {
@@ -332,4 +352,18 @@ out:
 	if (sendalot)
 		goto again;
 	return 0;
+}
+
+/* Arm the persist timer, backing off like the retransmit timer. */
+void
+tcp_setpersist(struct tcpcb *tp)
+{
+	int t = ((tp->t_srtt >> 2) + tp->t_rttvar) >> 1;
+
+	if (tp->t_timer[TCPT_REXMT])
+		panic("tcp_output REXMT");
+	TCPT_RANGESET(tp->t_timer[TCPT_PERSIST], t * tcp_backoff[tp->t_rxtshift],
+	    TCPTV_PERSMIN, TCPTV_PERSMAX);
+	if (tp->t_rxtshift < TCP_MAXRXTSHIFT)
+		tp->t_rxtshift++;
 }

@@ -9,6 +9,10 @@
 #define SEQ_GT(a,b)	((int)((a)-(b)) > 0)
 #define SEQ_GEQ(a,b)	((int)((a)-(b)) >= 0)
 
+/* Timestamp values compare modulo 2^32 too (RFC 7323 5.2). */
+#define TSTMP_LT(a,b)	((int)((a)-(b)) < 0)
+#define TSTMP_GEQ(a,b)	((int)((a)-(b)) >= 0)
+
 /* Initialize the send and receive sequence numbers of a new connection. */
 #define tcp_rcvseqinit(tp) \
 	(tp)->rcv_adv = (tp)->rcv_nxt = (tp)->irs + 1

@@ -153,7 +153,7 @@ tcp_newtcpcb(struct inpcb *inp)
 		return NULL;
 	bzero((char *)tp, sizeof(struct tcpcb));
 	tp->t_maxseg = tcp_mssdflt;
-	tp->t_flags = tcp_do_rfc1323 ? TF_REQ_SCALE : 0;
+	tp->t_flags = tcp_do_rfc1323 ? (TF_REQ_SCALE|TF_REQ_TSTMP) : 0;
 	tp->t_inpcb = inp;
 	/* RFC 6298 2.1: no RTT sample yet, so RTO = 1 s (srtt 0, 4*rttvar = 1 s) */
 	tp->t_srtt = TCPTV_SRTTBASE;

@@ -111,20 +111,6 @@ tcp_canceltimers(struct tcpcb *tp)
 		tp->t_timer[i] = 0;
 }
 
-/* Arm the persist timer, backing off like the retransmit timer. */
-void
-tcp_setpersist(struct tcpcb *tp)
-{
-	int t = ((tp->t_srtt >> 2) + tp->t_rttvar) >> 1;
-
-	if (tp->t_timer[TCPT_REXMT])
-		panic("tcp_output REXMT");
-	TCPT_RANGESET(tp->t_timer[TCPT_PERSIST], t * tcp_backoff[tp->t_rxtshift],
-	    TCPTV_PERSMIN, TCPTV_PERSMAX);
-	if (tp->t_rxtshift < TCP_MAXRXTSHIFT)
-		tp->t_rxtshift++;
-}
-
 /* A timer of tp expired: act on it.  Returns tp, or NULL if it closed. */
 struct tcpcb *
 tcp_timers(struct tcpcb *tp, int timer)

@@ -1,6 +1,8 @@
 /*
  * tcp_var.h - the TCP control block and statistics (4.4BSD-Lite2 field
  * names; additions: snd_recover for NewReno, t_segq for reassembly).
+ * RFC 7323 timestamps are kept as Lite2 keeps them: ts_recent is the
+ * peer's latest timestamp to echo, ts_recent_age the tcp_now it came at.
  *
  * One struct tcpcb per connection hangs off its inpcb (inp_ppcb).  The
  * send sequence space is snd_una <= snd_nxt <= snd_max; the receive
@@ -46,6 +48,8 @@ struct tcpcb {
 #define TF_REQ_SCALE	0x0020		/* have/will request window scaling */
 #define TF_RCVD_SCALE	0x0040		/* other side has requested scaling */
 #define TF_INRECOVERY	0x0080		/* in NewReno fast recovery */
+#define TF_REQ_TSTMP	0x0100		/* have/will request timestamps */
+#define TF_RCVD_TSTMP	0x0200		/* a timestamp was received in SYN */
 	struct	tcpiphdr *t_template;	/* skeletal packet for transmit */
 	struct	inpcb *t_inpcb;		/* back pointer to internet pcb */
 /* send sequence variables */
@@ -87,8 +91,14 @@ struct tcpcb {
 	u_char	rcv_scale;		/* window scaling for recv window */
 	u_char	request_r_scale;	/* pending window scaling */
 	u_char	requested_s_scale;
+/* RFC 7323 timestamps */
+	u_long	ts_recent;		/* timestamp to echo next */
+	u_long	ts_recent_age;		/* tcp_now when ts_recent was last updated */
 	tcp_seq	last_ack_sent;
 };
+
+/* A ts_recent older than this (24 days, in slow ticks) is invalid (RFC 7323 5.5). */
+#define TCP_PAWS_IDLE	(24 * 24 * 60 * 60 * PR_SLOWHZ)
 
 #define intotcpcb(ip)	((struct tcpcb *)(ip)->inp_ppcb)
 #define sototcpcb(so)	(intotcpcb(sotoinpcb(so)))
@@ -116,6 +126,7 @@ struct tcpstat {
 	u_long	tcps_timeoutdrop;	/* conn. dropped in rxmt timeout */
 	u_long	tcps_rexmttimeo;	/* retransmit timeouts */
 	u_long	tcps_persisttimeo;	/* persist timeouts */
+	u_long	tcps_persistdrop;	/* connections dropped in persist */
 	u_long	tcps_keeptimeo;		/* keepalive timeouts */
 	u_long	tcps_keepprobe;		/* keepalive probes sent */
 	u_long	tcps_keepdrops;		/* connections dropped in keepalive */
@@ -129,6 +140,7 @@ struct tcpstat {
 	u_long	tcps_sndprobe;		/* window probes sent */
 	u_long	tcps_sndwinup;		/* window update-only packets sent */
 	u_long	tcps_sndctrl;		/* control (SYN|FIN|RST) packets sent */
+	u_long	tcps_sndurg;		/* packets sent with URG only */
 	u_long	tcps_fastrexmit;	/* fast retransmits */
 
 	u_long	tcps_rcvtotal;		/* total packets received */
@@ -158,6 +170,11 @@ struct tcpstat {
 	u_long	tcps_noport;		/* segments to a port with no listener */
 	u_long	tcps_reassfull;		/* segments dropped: reassembly queue full */
 	u_long	tcps_listendrop;	/* SYNs dropped: listen queue full */
+	u_long	tcps_pawsdrop;		/* segments dropped: old timestamp (PAWS) */
+	u_long	tcps_predack;		/* header prediction hits for ACKs */
+	u_long	tcps_preddat;		/* header prediction hits for data */
+	u_long	tcps_pcbcachemiss;	/* segments not matching the last pcb */
+	u_long	tcps_badsyn;		/* bogus SYNs (e.g. with premature data) */
 };
 
 #ifdef _KERNEL
@@ -174,7 +191,8 @@ void	tcp_ctlinput(int, struct sockaddr *, void *);
 int	tcp_ctloutput(int, struct socket *, int, int, struct mbuf **);
 struct tcpcb *tcp_disconnect(struct tcpcb *);
 struct tcpcb *tcp_drop(struct tcpcb *, int);
-void	tcp_dooptions(struct tcpcb *, u_char *, int, struct tcpiphdr *, u_int *);
+void	tcp_dooptions(struct tcpcb *, u_char *, int, struct tcpiphdr *,
+	    int *, u_long *, u_long *);
 void	tcp_drain(void);
 void	tcp_fasttimo(void);
 void	tcp_init(void);

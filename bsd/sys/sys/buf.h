@@ -55,6 +55,7 @@ struct buf {
 #define B_WANTED	0x00800000	/* someone waits for it */
 #define B_WRITE		0x00000000
 #define B_WRITEINPROG	0x01000000
+#define B_SYNC		0x02000000	/* ffs_balloc: write new pointers at once */
 
 #define clrbuf(bp) do {							\
 	bzero((bp)->b_data, (u_int)(bp)->b_bcount);			\

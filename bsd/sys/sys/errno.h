@@ -91,4 +91,5 @@
 /* Kernel-internal pseudo errors, never returned to a user. */
 #define ERESTART	(-1)
 #define EJUSTRETURN	(-2)
+#define EOVERFLOW	84		/* value too large for its type */
 #endif /* !_SYS_ERRNO_H_ */

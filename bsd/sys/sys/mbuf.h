@@ -3,12 +3,20 @@
  *
  * Design: an mbuf is MSIZE bytes: a header (m_hdr), optionally a packet
  * header (pkthdr, first mbuf of a packet only), then inline data; or the
- * data lives in an external cluster of MCLBYTES bytes, reference counted
- * so m_copym can share it.  Mbufs are chained by m_next into one packet
- * and packets by m_nextpkt into a queue.  Allocation goes through the
- * kernel malloc of the shims; mbstat counts what is in use so a test can
- * prove nothing leaked.  All fields are protected by splnet (the stack
- * runs under one lock in every placement).
+ * data lives in an external cluster of MCLBYTES bytes.  Mbufs are chained
+ * by m_next into one packet and packets by m_nextpkt into a queue.
+ *
+ * Allocation is Lite2's, macros and all, so historic code that expands
+ * MGET or MCLGET inline works unchanged: mbufs come from the kernel
+ * malloc (MALLOC with mbtypes[type]); clusters come from the cluster map
+ * (mb_map, NMBCLUSTERS clusters starting at mbutl, see vm/vm_kern.c),
+ * are kept on the mclfree list once obtained, and are shared by
+ * m_copym through the per-cluster reference counts mclrefcnt[mtocl(p)].
+ * mbstat.m_mtypes[] counts the mbufs in use by type; m_clusters counts
+ * the clusters taken from the map and m_clfree those on the free list, so
+ * a test can prove nothing leaked.  All fields are protected by splimp
+ * (MBUFLOCK) in Lite2; here the giant lock covers the stack in every
+ * placement.
  */
 #ifndef _SYS_MBUF_H_
 #define _SYS_MBUF_H_
@@ -39,8 +47,8 @@ struct pkthdr {
 
 struct m_ext {
 	caddr_t		ext_buf;	/* start of buffer */
-	u_int		ext_size;	/* size of buffer */
-	int		*ext_refcnt;	/* shared reference count */
+	void		(*ext_free)();	/* free routine if not the usual */
+	u_int		ext_size;	/* size of buffer, for ext_free */
 };
 
 #define MLEN		(MSIZE - sizeof(struct m_hdr))
@@ -97,7 +105,7 @@ struct mbuf {
 #define MT_OOBDATA	15
 #define MT_NTYPES	16
 
-/* allocation flags */
+/* allocation flags: the malloc flags' values (M_NOWAIT, M_WAITOK) */
 #define M_DONTWAIT	1
 #define M_WAIT		0
 
@@ -105,19 +113,54 @@ struct mbuf {
 
 #define mtod(m, t)	((t)((m)->m_data))
 
-/* Statistics: mbufs and clusters allocated, and failures. */
+/* Statistics (Lite2's): in use = the sum of m_mtypes; free clusters. */
 struct mbstat {
-	u_long	m_mbufs;	/* mbufs in use */
-	u_long	m_clusters;	/* clusters in use */
+	u_long	m_mbufs;	/* mbufs obtained from page pool (unused: malloc) */
+	u_long	m_clusters;	/* clusters obtained from the cluster map */
+	u_long	m_spare;	/* spare field */
+	u_long	m_clfree;	/* free clusters */
 	u_long	m_drops;	/* times failed to find space */
 	u_long	m_wait;		/* times waited for space */
 	u_long	m_drain;	/* times drained protocols for space */
-	u_long	m_mtypes[MT_NTYPES];	/* type specific mbuf allocations */
+	u_short	m_mtypes[256];	/* type specific mbuf allocations */
+};
+
+/* A free cluster's first word links the free list. */
+union mcluster {
+	union	mcluster *mcl_next;
+	char	mcl_buf[MCLBYTES];
 };
 
 #ifdef _KERNEL
+#include <sys/malloc.h>
+
 extern struct mbstat mbstat;
 extern int max_linkhdr, max_protohdr, max_hdr, max_datalen;
+extern struct mbuf *mbutl;	/* the cluster map's first byte */
+extern char *mclrefcnt;		/* references to each cluster */
+extern union mcluster *mclfree;	/* free clusters */
+extern int nmbclusters;		/* clusters the map holds */
+
+/* The malloc type of each mbuf type (all are charged to M_MBUF). */
+#ifdef MBTYPES
+int mbtypes[MT_NTYPES] = {
+	M_FREE, M_MBUF, M_MBUF, M_MBUF, M_MBUF, M_MBUF, M_MBUF, M_MBUF,
+	M_MBUF, M_MBUF, M_MBUF, M_MBUF, M_MBUF, M_MBUF, M_MBUF, M_MBUF,
+};
+#else
+extern int mbtypes[MT_NTYPES];
+#endif
+
+/* Cluster index from an address in the map, and back. */
+#define mtocl(x)	(((u_long)(x) - (u_long)mbutl) >> MCLSHIFT)
+#define cltom(x)	((caddr_t)((u_long)mbutl + ((u_long)(x) << MCLSHIFT)))
+
+/* Run code at splimp: the level that blocks the network interrupts. */
+#define MBUFLOCK(code) \
+	{ int ms = splimp(); \
+	  { code } \
+	  splx(ms); \
+	}
 
 struct mbuf *m_get(int, int);
 struct mbuf *m_gethdr(int, int);
@@ -126,6 +169,7 @@ struct mbuf *m_free(struct mbuf *);
 void	m_freem(struct mbuf *);
 int	m_clget(struct mbuf *, int);
 struct mbuf *m_copym(struct mbuf *, int, int, int);
+#define m_copy(m, o, l)	m_copym((m), (o), (l), M_DONTWAIT)	/* Lite2's name */
 void	m_copydata(struct mbuf *, int, int, caddr_t);
 void	m_copyback(struct mbuf *, int, int, caddr_t);
 struct mbuf *m_pullup(struct mbuf *, int);
@@ -136,12 +180,123 @@ struct mbuf *m_split(struct mbuf *, int, int);
 struct mbuf *m_devget(char *, int, int, struct ifnet *, void (*)());
 int	m_length(struct mbuf *);
 
-/* Macro forms of the allocators, as 4.4BSD code expects them. */
-#define MGET(m, how, type)	((m) = m_get((how), (type)))
-#define MGETHDR(m, how, type)	((m) = m_gethdr((how), (type)))
-#define MCLGET(m, how)		((void)m_clget((m), (how)))
-#define MFREE(m, n)		((n) = m_free(m))
-#define M_PREPEND(m, plen, how)	((m) = m_prepend((m), (plen), (how)))
+struct mbuf *m_retry(int, int);
+struct mbuf *m_retryhdr(int, int);
+int	m_clalloc(int, int);
+void	m_reclaim(void);
+void	mbinit(void);
+
+/*
+ * MGET(struct mbuf *m, int how, int type) allocates an mbuf and
+ * initializes it to contain internal data; MGETHDR a packet header.
+ * On failure they ask the protocols to drain and try once more (m_retry,
+ * m_retryhdr, which expand MGET and MGETHDR with retry disabled).  Unlike
+ * Lite2's they also clear m_len and the packet header (no caller relies
+ * on the garbage).  MBUF_ALLOC is their common part.
+ */
+#define MBUF_ALLOC(m, how, type, retry) { \
+	MALLOC((m), struct mbuf *, MSIZE, mbtypes[type], (how)); \
+	if (m) { \
+		(m)->m_type = (type); \
+		MBUFLOCK(mbstat.m_mtypes[type]++;) \
+		(m)->m_next = (m)->m_nextpkt = (struct mbuf *)NULL; \
+		(m)->m_len = 0; \
+	} else \
+		(m) = retry((how), (type)); \
+}
+
+#define MGET(m, how, type) { \
+	MBUF_ALLOC(m, how, type, m_retry); \
+	if (m) { \
+		(m)->m_data = (m)->m_dat; \
+		(m)->m_flags = 0; \
+	} \
+}
+
+#define MGETHDR(m, how, type) { \
+	MBUF_ALLOC(m, how, type, m_retryhdr); \
+	if (m) { \
+		(m)->m_data = (m)->m_pktdat; \
+		(m)->m_flags = M_PKTHDR; \
+		(m)->m_pkthdr.rcvif = NULL; \
+		(m)->m_pkthdr.len = 0; \
+	} \
+}
+
+/*
+ * MCLALLOC(caddr_t p, int how) takes a cluster from the free list,
+ * refilling it from the cluster map when empty; MCLGET attaches one to
+ * an mbuf (M_EXT is set on success); MCLFREE drops a reference and puts
+ * the cluster back on the free list with the last one.
+ */
+#define MCLALLOC(p, how) \
+	MBUFLOCK( \
+	  if (mclfree == NULL) \
+		(void)m_clalloc(1, (how)); \
+	  if (((p) = (caddr_t)mclfree) != NULL) { \
+		++mclrefcnt[mtocl(p)]; \
+		mbstat.m_clfree--; \
+		mclfree = ((union mcluster *)(p))->mcl_next; \
+	  } \
+	)
+
+#define MCLGET(m, how) \
+	{ MCLALLOC((m)->m_ext.ext_buf, (how)); \
+	  if ((m)->m_ext.ext_buf != NULL) { \
+		(m)->m_data = (m)->m_ext.ext_buf; \
+		(m)->m_flags |= M_EXT; \
+		(m)->m_ext.ext_size = MCLBYTES; \
+		(m)->m_ext.ext_free = NULL; \
+	  } \
+	}
+
+#define MCLFREE(p) \
+	MBUFLOCK( \
+	  if (--mclrefcnt[mtocl(p)] == 0) { \
+		((union mcluster *)(p))->mcl_next = mclfree; \
+		mclfree = (union mcluster *)(p); \
+		mbstat.m_clfree++; \
+	  } \
+	)
+
+/* Whether an mbuf's cluster is shared with another mbuf (not writable). */
+#define M_CLUSTER_SHARED(m) \
+	((m)->m_ext.ext_free == NULL && mclrefcnt[mtocl((m)->m_ext.ext_buf)] > 1)
+
+/*
+ * MFREE(struct mbuf *m, struct mbuf *n) frees one mbuf and its external
+ * storage (through ext_free when it has its own), and puts the successor
+ * in n.
+ */
+#define MFREE(m, nn) \
+	{ MBUFLOCK(mbstat.m_mtypes[(m)->m_type]--;) \
+	  if ((m)->m_flags & M_EXT) { \
+		if ((m)->m_ext.ext_free) \
+			(*((m)->m_ext.ext_free))((m)->m_ext.ext_buf, \
+			    (m)->m_ext.ext_size); \
+		else \
+			MCLFREE((m)->m_ext.ext_buf); \
+	  } \
+	  (nn) = (m)->m_next; \
+	  (m)->m_type = MT_FREE; \
+	  FREE((m), mbtypes[MT_DATA]); \
+	}
+
+/*
+ * M_PREPEND(m, plen, how) makes room for plen bytes in front of the data:
+ * in place when there is leading space, else in a new first mbuf
+ * (m_prepend); the packet header's length grows by plen.  m is NULL if
+ * that failed (the chain is freed).
+ */
+#define M_PREPEND(m, plen, how) { \
+	if (M_LEADINGSPACE(m) >= (plen)) { \
+		(m)->m_data -= (plen); \
+		(m)->m_len += (plen); \
+	} else \
+		(m) = m_prepend((m), (plen), (how)); \
+	if ((m) && (m)->m_flags & M_PKTHDR) \
+		(m)->m_pkthdr.len += (plen); \
+}
 
 /* Reserve room at the end of a fresh mbuf so len bytes sit there. */
 #define M_ALIGN(m, len) \
@@ -149,16 +304,20 @@ int	m_length(struct mbuf *);
 #define MH_ALIGN(m, len) \
 	((m)->m_data += (MHLEN - (len)) & ~(sizeof(long) - 1))
 
-/* Bytes free before m_data in this mbuf (0 for shared clusters). */
+/*
+ * Bytes free before m_data and after the data in this mbuf; none in a
+ * shared cluster (Lite2 reports a shared cluster's trailing space, which
+ * a writer would scribble into the other mbuf's data).
+ */
 #define M_LEADINGSPACE(m) \
 	((m)->m_flags & M_EXT ? \
-	    (*(m)->m_ext.ext_refcnt == 1 ? (m)->m_data - (m)->m_ext.ext_buf : 0) : \
+	    (M_CLUSTER_SHARED(m) ? 0 : (m)->m_data - (m)->m_ext.ext_buf) : \
 	 (m)->m_flags & M_PKTHDR ? (m)->m_data - (m)->m_pktdat : \
 	 (m)->m_data - (m)->m_dat)
 #define M_TRAILINGSPACE(m) \
 	((m)->m_flags & M_EXT ? \
-	    (*(m)->m_ext.ext_refcnt == 1 ? \
-	     (m)->m_ext.ext_buf + (m)->m_ext.ext_size - ((m)->m_data + (m)->m_len) : 0) : \
+	    (M_CLUSTER_SHARED(m) ? 0 : \
+	     (m)->m_ext.ext_buf + (m)->m_ext.ext_size - ((m)->m_data + (m)->m_len)) : \
 	 &(m)->m_dat[MLEN] - ((m)->m_data + (m)->m_len))
 
 #define M_COPY_PKTHDR(to, from) do { \

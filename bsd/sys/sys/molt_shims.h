@@ -1,6 +1,6 @@
 /*
  * molt_shims.h: services that exist in Molt and not in 4.4BSD: the block
- * device path to the platform, the console, and the version of the
+ * device path to the platform, the console, kernel threads, and the version of the
  * shims interface the C code was written against.
  *
  * Block I/O: molt_blkio() is called with the giant lock held and may
@@ -25,4 +25,8 @@ int	molt_blkio(int unit, int write, off_t off, void *data, size_t len);
 off_t	molt_blk_size(int unit);
 /* Flush a unit's writes to stable storage; errno. */
 int	molt_blk_sync(int unit);
+
+/* Start a kernel thread running func(arg) with the giant lock held (it
+ * gives it up only in tsleep); errno if none could be started. */
+int	molt_kthread_create(void (*func)(void *), void *arg, const char *name);
 #endif /* !_SYS_MOLT_SHIMS_H_ */

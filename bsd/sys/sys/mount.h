@@ -73,6 +73,13 @@ struct fid {
 	char	fid_data[16];
 };
 
+/* A file handle: a file system and a file in it (fid: the file system's own). */
+struct fhandle {
+	fsid_t	fh_fsid;
+	struct	fid fh_fid;
+};
+typedef struct fhandle fhandle_t;
+
 struct vfsops {
 	const char *vfs_name;
 	int	(*vfs_mount)(struct mount *mp, const char *path, void *data,
@@ -97,6 +104,9 @@ struct vfsops {
 #define VFS_STATFS(MP, SBP, P)	  (*(MP)->mnt_op->vfs_statfs)(MP, SBP, P)
 #define VFS_SYNC(MP, WAIT, C, P)  (*(MP)->mnt_op->vfs_sync)(MP, WAIT, C, P)
 #define VFS_VGET(MP, INO, VPP)	  (*(MP)->mnt_op->vfs_vget)(MP, INO, VPP)
+#define VFS_FHTOVP(MP, FIDP, NAM, VPP, EXFLG, CRED) \
+	(*(MP)->mnt_op->vfs_fhtovp)(MP, FIDP, NAM, VPP, EXFLG, CRED)
+#define VFS_VPTOFH(VP, FIDP)	  (*(VP)->v_mount->mnt_op->vfs_vptofh)(VP, FIDP)
 
 /* Arguments of mount(2) for ufs: the device to mount. */
 struct ufs_args {
@@ -111,7 +121,10 @@ extern struct vfsops *vfssw[];
 int	vfs_busy(struct mount *mp);
 void	vfs_unbusy(struct mount *mp);
 void	vfs_getnewfsid(struct mount *mp);
+struct mount *vfs_getvfs(fsid_t *fsid);
 int	dounmount(struct mount *mp, int flags, struct proc *p);
 void	vfsinit(void);
+extern int syncdelay;		/* seconds between the update daemon's syncs */
+void	vfs_update_start(void);
 #endif
 #endif /* !_SYS_MOUNT_H_ */

@@ -31,6 +31,22 @@
 #define MAXBSIZE	65536		/* largest file-system block */
 #define MAXFRAG		8
 
+/* Pages and clusters of pages (one page to a cluster, as on i386). */
+#define PGSHIFT		12
+#define NBPG		(1 << PGSHIFT)	/* bytes per page */
+#define PGOFSET		(NBPG - 1)	/* byte offset into a page */
+#define CLSIZELOG2	0
+#define CLSIZE		(1 << CLSIZELOG2)	/* pages per cluster */
+#define CLBYTES		(CLSIZE * NBPG)
+#define CLOFSET		(CLBYTES - 1)
+#define ctob(x)		((x) << PGSHIFT)	/* pages to bytes */
+#define btoc(x)		(((unsigned)(x) + PGOFSET) >> PGSHIFT)	/* bytes to pages */
+
+/* Mbuf clusters the cluster map holds (sys/mbuf.h, vm/vm_kern.c). */
+#ifndef NMBCLUSTERS
+#define NMBCLUSTERS	8192		/* 16 MiB */
+#endif
+
 #define btodb(bytes)	((daddr_t)((bytes) >> DEV_BSHIFT))
 #define dbtob(db)	((off_t)(db) << DEV_BSHIFT)
 
@@ -63,5 +79,12 @@
 
 #define ALIGNBYTES	7
 #define ALIGN(p)	(((u_long)(p) + ALIGNBYTES) & ~ALIGNBYTES)
+
+/* What Lite2's param.h also brings in, for historic files that rely on it. */
+#include <sys/resource.h>
+#include <sys/ucred.h>
+#include <sys/uio.h>
+#include <sys/signal.h>
+#include <machine/limits.h>
 
 #endif /* !_SYS_PARAM_H_ */

@@ -10,6 +10,7 @@
 #include <sys/ucred.h>
 
 struct filedesc;
+struct pstats;
 
 /* Process credentials: the real and saved ids, and the effective ucred. */
 struct pcred {
@@ -24,7 +25,9 @@ struct pcred {
 struct proc {
 	struct pcred *p_cred;		/* credentials */
 	struct filedesc *p_fd;		/* open files (made on first use) */
+	struct pstats *p_stats;		/* resource statistics (resourcevar.h) */
 	int	p_flag;			/* P_* flags */
+	int	p_siglist;		/* signals posted, not yet forwarded */
 	char	p_stat;			/* SRUN, SSLEEP, ... */
 	pid_t	p_pid;
 	void	*p_wchan;		/* sleeping on this channel */
@@ -51,6 +54,8 @@ struct proc {
 #define ASU	0x02			/* p_acflag: used super-user privilege */
 
 #ifdef _KERNEL
+struct proc *pfind(pid_t pid);
+void	sleep(void *chan, int pri);		/* kern_synch.c */
 extern struct proc *curproc;		/* the thread holding the giant lock */
 extern struct proc proc0;		/* the first process */
 #endif

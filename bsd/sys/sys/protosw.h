@@ -22,7 +22,11 @@ struct protosw {
 	void	(*pr_ctlinput)(int, struct sockaddr *, void *);
 	int	(*pr_ctloutput)(int, struct socket *, int, int, struct mbuf **);
 	/* user-protocol hook */
-	int	(*pr_usrreq)(struct socket *, int, struct mbuf *, struct mbuf *, struct mbuf *);
+	/*
+	 * user request: (so, req, m, nam, control).  Unprototyped, as in
+	 * Lite2, whose soreceive passes a sixth argument with PRU_RCVD.
+	 */
+	int	(*pr_usrreq)();
 	/* utility hooks */
 	void	(*pr_init)(void);	/* initialization hook */
 	void	(*pr_fasttimo)(void);	/* fast timeout (200ms) */

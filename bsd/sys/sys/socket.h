@@ -18,6 +18,7 @@
 #define SO_KEEPALIVE	0x0008
 #define SO_DONTROUTE	0x0010
 #define SO_BROADCAST	0x0020
+#define SO_USELOOPBACK	0x0040		/* bypass hardware when possible */
 #define SO_LINGER	0x0080
 #define SO_OOBINLINE	0x0100
 #define SO_REUSEPORT	0x0200
@@ -28,6 +29,8 @@
 #define SO_RCVLOWAT	0x1004
 #define SO_ERROR	0x1007
 #define SO_TYPE		0x1008
+#define SO_SNDTIMEO	0x1005		/* send timeout (struct timeval) */
+#define SO_RCVTIMEO	0x1006		/* receive timeout (struct timeval) */
 
 struct linger {
 	int	l_onoff;
@@ -68,6 +71,22 @@ struct sockproto {
 #define MSG_CTRUNC	0x20
 #define MSG_WAITALL	0x40
 #define MSG_DONTWAIT	0x80
+
+/*
+ * Control data (ancillary data) of sendmsg/recvmsg: a sequence of
+ * cmsghdrs, each followed by its data, aligned as CMSG_ALIGN says.
+ */
+struct cmsghdr {
+	u_int	cmsg_len;		/* data byte count, including hdr */
+	int	cmsg_level;		/* originating protocol */
+	int	cmsg_type;		/* protocol-specific type */
+/* followed by	u_char  cmsg_data[]; */
+};
+
+#define CMSG_ALIGN(n)	(((n) + sizeof(long) - 1) & ~(sizeof(long) - 1))
+#define CMSG_DATA(cmsg)	((u_char *)(cmsg) + CMSG_ALIGN(sizeof(struct cmsghdr)))
+
+#define SCM_RIGHTS	0x01		/* access rights (array of int) */
 
 /* shutdown how */
 #define SHUT_RD		0

@@ -14,6 +14,7 @@
 #define _SYS_SOCKETVAR_H_
 
 #include <sys/types.h>
+#include <sys/select.h>
 
 struct mbuf;
 struct protosw;
@@ -28,6 +29,7 @@ struct sockbuf {
 	u_long	sb_mbmax;	/* max chars of mbufs to use */
 	long	sb_lowat;	/* low water mark */
 	struct	mbuf *sb_mb;	/* the mbuf chain */
+	struct	selinfo sb_sel;	/* process selecting read/write */
 	short	sb_flags;	/* flags, see below */
 	short	sb_timeo;	/* timeout for read/write */
 };
@@ -57,6 +59,7 @@ struct socket {
 	short	so_timeo;		/* connection timeout */
 	u_short	so_error;		/* error affecting connection */
 	u_long	so_oobmark;		/* chars to oob mark (0: none, or at it) */
+	pid_t	so_pgid;		/* pgid (< 0) or pid (> 0) for SIGIO/SIGURG */
 	struct	sockbuf so_rcv, so_snd;
 	/* called (with its argument) whenever the socket may have become ready */
 	void	(*so_upcall)(struct socket *, void *, int);
@@ -123,11 +126,21 @@ struct socket {
 		(sb)->sb_mbcnt -= (m)->m_ext.ext_size; \
 } while (0)
 
+/*
+ * sblock(sb, wf): set the lock on sb, waiting for it (sb_lock) when wf is
+ * M_WAITOK, else EWOULDBLOCK if it is held; 0 once it is ours.
+ */
+#define SBLOCKWAIT(f)	(((f) & MSG_DONTWAIT) ? M_NOWAIT : M_WAITOK)
+#define sblock(sb, wf) ((sb)->sb_flags & SB_LOCK ? \
+	(((wf) == M_WAITOK) ? sb_lock(sb) : EWOULDBLOCK) : \
+	((sb)->sb_flags |= SB_LOCK, 0))
+
 #define sorwakeup(so)	sowakeup((so), &(so)->so_rcv)
 #define sowwakeup(so)	sowakeup((so), &(so)->so_snd)
 
 #ifdef _KERNEL
 extern u_long sb_max;
+extern char netio[], netcon[], netcls[];	/* tsleep messages */
 
 /* uipc_socket2.c: sockbuf and connection-state primitives */
 void	soisconnecting(struct socket *);
@@ -144,7 +157,14 @@ void	sowakeup(struct socket *, struct sockbuf *);
 void	sohasoutofband(struct socket *);
 int	sbwait(struct sockbuf *);
 int	sb_lock(struct sockbuf *);
-void	sbunlock(struct sockbuf *);
+/* release the lock on sb and wake a thread waiting in sb_lock */
+#define sbunlock(sb) do { \
+	(sb)->sb_flags &= ~SB_LOCK; \
+	if ((sb)->sb_flags & SB_WANT) { \
+		(sb)->sb_flags &= ~SB_WANT; \
+		wakeup((caddr_t)&(sb)->sb_flags); \
+	} \
+} while (0)
 int	soreserve(struct socket *, u_long, u_long);
 int	sbreserve(struct sockbuf *, u_long);
 void	sbrelease(struct sockbuf *);
@@ -160,11 +180,12 @@ void	sbdroprecord(struct sockbuf *);
 int	socreate(int, struct socket **, int, int);
 int	sobind(struct socket *, struct mbuf *);
 int	solisten(struct socket *, int);
-void	sofree(struct socket *);
+int	sofree(struct socket *);
 int	soclose(struct socket *);
 int	soabort(struct socket *);
 int	soaccept(struct socket *, struct mbuf *);
 int	soconnect(struct socket *, struct mbuf *);
+int	soconnect2(struct socket *, struct socket *);
 int	sodisconnect(struct socket *);
 int	sosend(struct socket *, struct mbuf *, struct uio *, struct mbuf *, struct mbuf *, int);
 int	soreceive(struct socket *, struct mbuf **, struct uio *, struct mbuf **, struct mbuf **, int *);
@@ -172,6 +193,8 @@ int	soshutdown(struct socket *, int);
 void	sorflush(struct socket *);
 int	sosetopt(struct socket *, int, int, struct mbuf *);
 int	sogetopt(struct socket *, int, int, struct mbuf **);
+
+/* sys_socket.c: readiness for the event loops of the placements */
 int	sopoll(struct socket *, int);
 #endif /* _KERNEL */
 

@@ -42,6 +42,18 @@ struct access_args	{ const char *path; int flags; };
 struct statfs_args	{ const char *path; struct statfs *buf; };
 struct sync_args	{ int dummy; };
 struct unmount_args	{ const char *path; int flags; };
+struct mknod_args	{ const char *path; int mode; int dev; };
+struct mkfifo_args	{ const char *path; int mode; };
+struct fhopen_args	{ const struct fhandle *u_fhp; int flags; };
+struct fhstat_args	{ const struct fhandle *u_fhp; struct stat *sb; };
+struct fhreadlink_args	{ const struct fhandle *fhp; char *buf; int bufsize; };
+struct fhlink_args	{ const struct fhandle *fhp; const char *to; };
+struct fhsync_args	{ const struct fhandle *fhp; int waitfor; };
+/* Molt: amode is access(2)'s (R_OK 4, W_OK 2, X_OK 1; 0: exists). */
+struct fhaccess_args	{ const struct fhandle *fhp; int amode; };
+/* Molt: fields of -1 (and a NULL tptr) stay as they are. */
+struct fhsetattr_args	{ const struct fhandle *fhp; int mode; int uid; int gid; off_t size;
+			  const struct timeval *tptr; };
 
 #ifdef _KERNEL
 int	open(struct proc *p, struct open_args *uap, register_t *retval);
@@ -73,6 +85,23 @@ int	access(struct proc *p, struct access_args *uap, register_t *retval);
 int	statfs(struct proc *p, struct statfs_args *uap, register_t *retval);
 int	sync(struct proc *p, struct sync_args *uap, register_t *retval);
 int	unmount(struct proc *p, struct unmount_args *uap, register_t *retval);
+int	mknod(struct proc *p, struct mknod_args *uap, register_t *retval);
+int	mkfifo(struct proc *p, struct mkfifo_args *uap, register_t *retval);
+int	fhopen(struct proc *p, struct fhopen_args *uap, register_t *retval);
+int	fhstat(struct proc *p, struct fhstat_args *uap, register_t *retval);
+int	fhreadlink(struct proc *p, struct fhreadlink_args *uap, register_t *retval);
+int	fhlink(struct proc *p, struct fhlink_args *uap, register_t *retval);
+int	fhsync(struct proc *p, struct fhsync_args *uap, register_t *retval);
+int	fhaccess(struct proc *p, struct fhaccess_args *uap, register_t *retval);
+int	fhsetattr(struct proc *p, struct fhsetattr_args *uap, register_t *retval);
+struct vnode;
+struct vattr;
+/* Molt: the referenced, unlocked vnode of a kernel-space handle (vrele it). */
+int	fhvnode(struct fhandle *fhp, struct vnode **vpp);
+/* Shared by vfs_syscalls.c and vfs_fhandle.c: the work after the lookup. */
+int	link1(struct proc *p, struct vnode *vp, const char *path);
+int	readlink1(struct proc *p, struct vnode *vp, char *buf, int count, register_t *retval);
+int	setattr_locked(struct proc *p, struct vnode *vp, struct vattr *va);
 /* Molt: mount the FFS on a Molt disk unit; *rootvpp gets its root, referenced. */
 int	molt_mount_ffs(struct proc *p, int unit, int flags, struct mount **mpp, struct vnode **rootvpp);
 #endif

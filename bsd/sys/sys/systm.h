@@ -43,9 +43,10 @@ int	memcmp(const void *a, const void *b, size_t len);
 /* User space. */
 int	copyin(const void *udaddr, void *kaddr, size_t len);
 int	copyout(const void *kaddr, void *udaddr, size_t len);
-int	copystr(const void *kfaddr, void *kdaddr, size_t len, size_t *done);
-int	copyinstr(const void *udaddr, void *kaddr, size_t len, size_t *done);
-int	copyoutstr(const void *kaddr, void *udaddr, size_t len, size_t *done);
+/* The string copies count in u_int, as Lite2's callers expect. */
+int	copystr(void *kfaddr, void *kdaddr, u_int len, u_int *done);
+int	copyinstr(void *udaddr, void *kaddr, u_int len, u_int *done);
+int	copyoutstr(void *kaddr, void *udaddr, u_int len, u_int *done);
 
 /* Sleep and wakeup. */
 int	tsleep(void *chan, int pri, const char *wmesg, int timo);
@@ -63,6 +64,26 @@ int	splsoftclock(void);
 int	splsoftnet(void);
 int	spl0(void);
 void	splx(int s);
+
+/* Switch-table stock answers (subr_xxx.c). */
+int	nullop(void);
+int	enodev(void);
+int	enoioctl(void);
+int	enxio(void);
+int	enosys(void);
+int	eopnotsupp(void);
+int	einval(void);
+
+/* A table of 2^n list heads, n the largest with 2^n <= count (kern_subr.c). */
+void	*hashinit(int count, int type, u_long *hashmask);
+
+/* VAX-style doubly linked queues (libkern/insque.c). */
+void	_insque(void *elem, void *pred);
+void	_remque(void *elem);
+#define insque(q, p)	_insque((caddr_t)(q), (caddr_t)(p))
+#define remque(q)	_remque((caddr_t)(q))
+
+extern int securelevel;		/* system security level (kern_sysctl.c) */
 
 /* Callouts: call ftn(arg) after ticks clock ticks, with the giant lock. */
 void	timeout(void (*ftn)(void *), void *arg, int ticks);

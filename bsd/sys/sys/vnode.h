@@ -192,6 +192,7 @@ void	vwakeup(struct buf *bp);
 void	vattr_null(struct vattr *vap);
 int	vaccess(mode_t file_mode, uid_t uid, gid_t gid, mode_t acc_mode, struct ucred *cred);
 int	vn_open(struct nameidata *ndp, int fmode, int cmode);
+int	vn_openvp(struct vnode *vp, int fmode, struct ucred *cred, struct proc *p);
 int	vn_close(struct vnode *vp, int flags, struct ucred *cred, struct proc *p);
 int	vn_rdwr(enum uio_rw rw, struct vnode *vp, caddr_t base, int len, off_t offset,
 	    enum uio_seg segflg, int ioflg, struct ucred *cred, int *aresid, struct proc *p);

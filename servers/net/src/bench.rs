@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use molt_cli::Progress;
 use serde_json::json;
 
 use crate::lab::NodeProc;
@@ -192,31 +193,37 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("target"))
 }
 
+/// One path's benchmark: bulk bytes and round trips in, its row out.
+type PathBench = fn(u64, u64) -> Result<Row, String>;
+
+/// Options of `molt bench net`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct BenchArgs {
+    /// net suite: MiB moved each way by the bulk transfer of each path.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub mib: u64,
+    /// net suite: 1-byte round trips timed on each path.
+    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rr: u64,
+}
+
 /// Entry point of `molt bench net [--mib N] [--rr N]`.
-pub fn bench_main(args: Vec<String>) -> i32 {
-    let mut mib = 64u64;
-    let mut rr = 2000u64;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let v = it.next().and_then(|v| v.parse::<u64>().ok());
-        match (a.as_str(), v) {
-            ("--mib", Some(n)) if n > 0 => mib = n,
-            ("--rr", Some(n)) if n > 0 => rr = n,
-            _ => {
-                eprintln!("usage: molt bench net [--mib N] [--rr N]");
-                return 2;
-            }
-        }
-    }
+pub fn bench_main(args: &BenchArgs) -> i32 {
+    let (mib, rr) = (args.mib, args.rr);
     let bytes = mib << 20;
+    let paths: [(&'static str, PathBench); 3] = [
+        ("Molt to Molt, in-memory wire", bench_wire),
+        ("Linux to Molt, TAP link", bench_tap),
+        ("Linux to Linux, loopback", bench_linux),
+    ];
+    let progress = Progress::steps("bench net", paths.len() as u64);
     let mut rows = Vec::new();
-    for (path, r) in [
-        ("Molt to Molt, in-memory wire", bench_wire(bytes, rr)),
-        ("Linux to Molt, TAP link", bench_tap(bytes, rr)),
-        ("Linux to Linux, loopback", bench_linux(bytes, rr)),
-    ] {
-        rows.push(r.unwrap_or_else(|note| Row { path, mib_per_s: None, rr_us: None, note }));
+    for (path, bench) in paths {
+        progress.start(path);
+        rows.push(bench(bytes, rr).unwrap_or_else(|note| Row { path, mib_per_s: None, rr_us: None, note }));
+        progress.step_done();
     }
+    drop(progress);
     let linux = rows.last().and_then(|r| r.mib_per_s.zip(r.rr_us));
     println!("{:<32} {:>12} {:>14} {:>10} {:>10}", "path", "MiB/s", "round trip us", "x Linux", "x Linux");
     println!("{:<32} {:>12} {:>14} {:>10} {:>10}", "", "(bulk)", "(1-byte rr)", "(bulk)", "(rr)");

@@ -33,6 +33,7 @@ pub mod bsd {
 pub mod backend;
 pub mod bench;
 pub mod cli;
+pub mod diagnose;
 pub mod frames;
 pub mod lab;
 pub mod node;
@@ -40,5 +41,4 @@ pub mod socket;
 pub mod stack;
 pub mod wire;
 
-pub use cli::cli_main;
 pub use bench::bench_main;

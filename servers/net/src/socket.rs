@@ -214,6 +214,17 @@ impl Socket {
         .map(|_| ())
     }
 
+    /// Sets a timeout option (SO_SNDTIMEO, SO_RCVTIMEO) from seconds and
+    /// microseconds, as a struct timeval.
+    pub fn set_timeout(&self, name: i32, sec: i64, usec: i64) -> Result<(), Errno> {
+        let tv = bsd::timeval { tv_sec: sec as _, tv_usec: usec as _ };
+        // SAFETY: tv is a valid timeval for the call, which copies it.
+        check(call(|| unsafe {
+            bsd::net_setsockopt(self.0, bsd::SOL_SOCKET as i32, name, (&tv as *const bsd::timeval).cast(), std::mem::size_of::<bsd::timeval>() as _)
+        }) as i64)
+        .map(|_| ())
+    }
+
     /// Reads an integer option.
     pub fn option(&self, level: i32, name: i32) -> Result<i32, Errno> {
         let mut v = 0i32;

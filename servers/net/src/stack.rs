@@ -196,6 +196,16 @@ pub fn stats() -> Stats {
 }
 
 impl Stats {
+    /// Mbufs in use now: the per-type counts (MT_FREE excluded).
+    pub fn mbufs_in_use(&self) -> u64 {
+        self.mb.m_mtypes[1..].iter().map(|&n| u64::from(n)).sum()
+    }
+
+    /// Clusters in use now: taken from the cluster map and not on the free list.
+    pub fn clusters_in_use(&self) -> u64 {
+        self.mb.m_clusters - self.mb.m_clfree
+    }
+
     /// Every counter of a dropped frame or segment, summed: what the
     /// stack threw away, for whatever reason.
     pub fn drops(&self) -> u64 {
@@ -252,7 +262,7 @@ impl Stats {
                     "received": self.arp.as_received, "expired": self.arp.as_expired,
                     "drops": {"bad_length": self.arp.as_badlen, "bad_address": self.arp.as_badaddr,
                               "held_packets_lost": self.arp.as_dropped}},
-            "mbufs": {"in_use": self.mb.m_mbufs, "clusters_in_use": self.mb.m_clusters,
+            "mbufs": {"in_use": self.mbufs_in_use(), "clusters_in_use": self.clusters_in_use(),
                       "allocation_failures": self.mb.m_drops},
         })
     }

@@ -186,8 +186,8 @@ fn malformed_frames_are_dropped_and_counted_without_leaks() {
     ] {
         assert!(n > 100, "{what}: only {n}");
     }
-    assert_eq!(after.mb.m_mbufs, before.mb.m_mbufs, "mbufs back at baseline");
-    assert_eq!(after.mb.m_clusters, before.mb.m_clusters, "clusters back at baseline");
+    assert_eq!(after.mbufs_in_use(), before.mbufs_in_use(), "mbufs back at baseline");
+    assert_eq!(after.clusters_in_use(), before.clusters_in_use(), "clusters back at baseline");
 }
 
 /// Datagrams that passed IP and were dropped by ICMP, UDP or TCP.

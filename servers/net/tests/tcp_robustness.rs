@@ -111,8 +111,8 @@ fn hostile_tcp_segments_neither_crash_nor_leak() {
         drain(&mut buf);
     }
     let end = stack::stats();
-    assert_eq!(end.mb.m_mbufs, base.mb.m_mbufs, "mbufs back at baseline");
-    assert_eq!(end.mb.m_clusters, base.mb.m_clusters, "clusters back at baseline");
+    assert_eq!(end.mbufs_in_use(), base.mbufs_in_use(), "mbufs back at baseline");
+    assert_eq!(end.clusters_in_use(), base.clusters_in_use(), "clusters back at baseline");
     let pcbs = molt_shims::kmemstats(molt_net::bsd::M_PCB as usize);
     let sockets = molt_shims::kmemstats(molt_net::bsd::M_SOCKET as usize);
     assert_eq!(sockets.ks_inuse, 0, "no socket left");

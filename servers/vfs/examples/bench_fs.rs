@@ -2,5 +2,5 @@
 //! `cargo run --release -p molt-vfs --example bench_fs`
 //! (the same as `cargo run --release -- bench fs`).
 fn main() {
-    std::process::exit(molt_vfs::bench_main(std::env::args().skip(1).collect()));
+    std::process::exit(molt_vfs::bench_main());
 }

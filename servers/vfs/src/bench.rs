@@ -12,6 +12,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use molt_cli::Progress;
+
 use crate::fuse::FuseMount;
 use crate::newfs::{newfs, NewfsOptions};
 use crate::volume::{MountOptions, Volume};
@@ -123,13 +125,19 @@ impl Subject for Host {
     }
 }
 
-fn measure(rows: &mut Vec<Row>, target: &'static str, s: &mut dyn Subject) -> Result<(), String> {
+/// The phases [`measure`] times, for each of the three targets.
+const PHASES: u64 = 5;
+const TARGETS: u64 = 3;
+
+fn measure(rows: &mut Vec<Row>, target: &'static str, s: &mut dyn Subject, progress: &Progress) -> Result<(), String> {
     let data = vec![0x5au8; FILE_SIZE];
     let chunk: Vec<u8> = (0..CHUNK).map(|i| (i % 251) as u8).collect();
     let mut buf = vec![0u8; CHUNK];
     let mut time = |phase: &'static str, ops: u64, bytes: u64, f: &mut dyn FnMut() -> Result<(), String>| {
+        progress.start(format!("{target}: {phase}"));
         let t = Instant::now();
         f()?;
+        progress.step_done();
         rows.push(Row { target, phase, seconds: t.elapsed().as_secs_f64(), ops, bytes });
         Ok::<(), String>(())
     };
@@ -155,7 +163,7 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("target"))
 }
 
-fn run() -> Result<Vec<Row>, String> {
+fn run(progress: &Progress) -> Result<Vec<Row>, String> {
     let base = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
     let work = base.join(format!("molt-bench-fs-{}", std::process::id()));
     let _ = fs::remove_dir_all(&work);
@@ -167,7 +175,7 @@ fn run() -> Result<Vec<Row>, String> {
     newfs(&img, image_size, &NewfsOptions::default())?;
     let v = Volume::mount(&img, MountOptions::default()).map_err(|e| e.to_string())?;
     let mut direct = Direct(v);
-    measure(&mut rows, "vfs", &mut direct)?;
+    measure(&mut rows, "vfs", &mut direct, progress)?;
     direct.0.unmount().map_err(|e| e.to_string())?;
 
     let img = work.join("fuse.img");
@@ -175,20 +183,23 @@ fn run() -> Result<Vec<Row>, String> {
     let mnt = work.join("mnt");
     fs::create_dir_all(&mnt).map_err(|e| e.to_string())?;
     let m = FuseMount::spawn(&img, &mnt)?;
-    let r = measure(&mut rows, "fuse", &mut Host(mnt.clone()));
+    let r = measure(&mut rows, "fuse", &mut Host(mnt.clone()), progress);
     m.unmount()?;
     r?;
 
     let tmp = work.join("tmpfs");
     fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-    measure(&mut rows, "tmpfs", &mut Host(tmp))?;
+    measure(&mut rows, "tmpfs", &mut Host(tmp), progress)?;
     let _ = fs::remove_dir_all(&work);
     Ok(rows)
 }
 
 /// Entry point of `molt bench fs`; returns the exit status.
-pub fn main(_args: Vec<String>) -> i32 {
-    let rows = match run() {
+pub fn main() -> i32 {
+    let progress = Progress::steps("bench fs", TARGETS * PHASES);
+    let rows = run(&progress);
+    drop(progress);
+    let rows = match rows {
         Ok(r) => r,
         Err(e) => {
             eprintln!("molt: bench fs: {e}");

@@ -42,12 +42,14 @@ const TABLE: &[(i32, &str, &str, i32)] = &[
     (70, "ESTALE", "stale NFS file handle", libc::ESTALE),
     (78, "ENOSYS", "function not implemented", libc::ENOSYS),
     (79, "EFTYPE", "inappropriate file type or format", libc::EINVAL),
+    (84, "EOVERFLOW", "value too large to be stored in data type", libc::EOVERFLOW),
 ];
 
 impl Errno {
     pub const EPERM: Errno = Errno(1);
     pub const ENOENT: Errno = Errno(2);
     pub const EIO: Errno = Errno(5);
+    pub const EBUSY: Errno = Errno(16);
     pub const EEXIST: Errno = Errno(17);
     pub const ENOTDIR: Errno = Errno(20);
     pub const EISDIR: Errno = Errno(21);

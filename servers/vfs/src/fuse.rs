@@ -5,9 +5,13 @@
 //! the VFS wants each volume used from one thread. So one worker thread
 //! owns the volume and the handlers send it jobs (closures that perform the
 //! operation and send the reply). FUSE inode numbers are FFS inode
-//! numbers, except that FUSE's root (1) is FFS's root (2). Paths are
-//! rebuilt from each inode's (parent, name) as last looked up; open files
-//! are served through their descriptors, so unlinked open files work.
+//! numbers, except that FUSE's root (1) is FFS's root (2). Every
+//! operation finds its file by that number (the file-handle calls of
+//! [`crate::byino`], VFS_FHTOVP in the C), never by a remembered name,
+//! so hard links, renames over open files and unlinked open files behave
+//! as POSIX says. Each request runs with the caller's uid and gid, so the
+//! BSD code's permission checks apply (with `--allow-other`, to every
+//! user of the host).
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -24,10 +28,13 @@ use fuser::{
 };
 
 use crate::bsd;
+use crate::byino::SetAttr;
 use crate::errno::Errno;
 use crate::volume::{DirEntry, Fd, MountOptions, Stat, Volume};
 
 const TTL: Duration = Duration::from_secs(1);
+/// The largest read served at once (FUSE's max_read is far smaller).
+const MAX_IO: usize = 1 << 20;
 const FFS_ROOT: u32 = 2;
 
 fn to_fuse(ino: u32) -> INodeNo {
@@ -50,20 +57,23 @@ fn fuse_err(e: Errno) -> FuseErrno {
 }
 
 fn systime((sec, nsec): (i64, i64)) -> SystemTime {
+    let nsec = nsec.clamp(0, 999_999_999) as u32;
     if sec >= 0 {
-        UNIX_EPOCH + Duration::new(sec as u64, nsec.clamp(0, 999_999_999) as u32)
+        UNIX_EPOCH + Duration::new(sec as u64, nsec)
     } else {
-        UNIX_EPOCH
+        UNIX_EPOCH - Duration::new(sec.unsigned_abs(), 0) + Duration::new(0, nsec)
     }
 }
 
 fn kind_of(st: &Stat) -> FileType {
-    if st.is_dir() {
-        FileType::Directory
-    } else if st.is_symlink() {
-        FileType::Symlink
-    } else {
-        FileType::RegularFile
+    match u32::from(st.mode) & bsd::S_IFMT {
+        bsd::S_IFDIR => FileType::Directory,
+        bsd::S_IFLNK => FileType::Symlink,
+        bsd::S_IFIFO => FileType::NamedPipe,
+        bsd::S_IFSOCK => FileType::Socket,
+        bsd::S_IFCHR => FileType::CharDevice,
+        bsd::S_IFBLK => FileType::BlockDevice,
+        _ => FileType::RegularFile,
     }
 }
 
@@ -81,7 +91,7 @@ fn attr(st: &Stat) -> FileAttr {
         nlink: u32::from(st.nlink),
         uid: st.uid,
         gid: st.gid,
-        rdev: 0,
+        rdev: st.rdev,
         blksize: st.blksize,
         flags: 0,
     }
@@ -91,6 +101,10 @@ fn dirent_kind(e: &DirEntry) -> FileType {
     match u32::from(e.kind) {
         bsd::DT_DIR => FileType::Directory,
         bsd::DT_LNK => FileType::Symlink,
+        bsd::DT_FIFO => FileType::NamedPipe,
+        bsd::DT_SOCK => FileType::Socket,
+        bsd::DT_CHR => FileType::CharDevice,
+        bsd::DT_BLK => FileType::BlockDevice,
         _ => FileType::RegularFile,
     }
 }
@@ -113,54 +127,17 @@ fn bsd_open_flags(linux: i32) -> u32 {
 /// What the worker thread owns.
 struct State {
     vol: Volume,
-    names: HashMap<u32, (u32, Vec<u8>)>,
     files: HashMap<u64, Fd>,
     dirs: HashMap<u64, Vec<DirEntry>>,
     next_fh: u64,
 }
 
 impl State {
-    fn path_of(&self, ino: u32) -> Result<Vec<u8>, Errno> {
-        let mut parts = Vec::new();
-        let mut cur = ino;
-        while cur != FFS_ROOT {
-            let (parent, name) = self.names.get(&cur).ok_or(Errno::ENOENT)?;
-            parts.push(name.clone());
-            cur = *parent;
-            if parts.len() > 4096 {
-                return Err(Errno(62));
-            }
-        }
-        let mut path = b"/".to_vec();
-        for (i, p) in parts.iter().rev().enumerate() {
-            if i > 0 {
-                path.push(b'/');
-            }
-            path.extend_from_slice(p);
-        }
-        Ok(path)
-    }
-    fn child(&self, parent: u32, name: &[u8]) -> Result<Vec<u8>, Errno> {
-        let mut p = self.path_of(parent)?;
-        if !p.ends_with(b"/") {
-            p.push(b'/');
-        }
-        p.extend_from_slice(name);
-        Ok(p)
-    }
-    /// Stats a child and remembers its name.
-    fn enter(&mut self, parent: u32, name: &[u8]) -> Result<Stat, Errno> {
-        let st = self.vol.lstat(self.child(parent, name)?)?;
-        if st.ino != FFS_ROOT && name != b"." && name != b".." {
-            self.names.insert(st.ino, (parent, name.to_vec()));
-        }
-        Ok(st)
-    }
-    fn stat_ino(&self, ino: u32, fh: Option<FileHandle>) -> Result<Stat, Errno> {
+    fn stat(&self, ino: u32, fh: Option<FileHandle>) -> Result<Stat, Errno> {
         if let Some(fd) = fh.and_then(|h| self.files.get(&h.0)) {
             return self.vol.fstat(*fd);
         }
-        self.vol.lstat(self.path_of(ino)?)
+        self.vol.stat_ino(ino)
     }
     fn new_fh(&mut self) -> u64 {
         self.next_fh += 1;
@@ -189,17 +166,29 @@ impl MoltFs {
     }
 }
 
+/// Replies to an entry-making request with the new entry's attributes.
+fn reply_entry(reply: ReplyEntry, r: Result<Stat, Errno>) {
+    match r {
+        Ok(st) => reply.entry(&TTL, &attr(&st), Generation(0)),
+        Err(e) => reply.error(fuse_err(e)),
+    }
+}
+
+fn reply_empty(reply: ReplyEmpty, r: Result<(), Errno>) {
+    match r {
+        Ok(()) => reply.ok(),
+        Err(e) => reply.error(fuse_err(e)),
+    }
+}
+
 impl Filesystem for MoltFs {
     fn lookup(&self, req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
         let name = name.as_bytes().to_vec();
-        self.run(req, move |s| match s.enter(from_fuse(parent), &name) {
-            Ok(st) => reply.entry(&TTL, &attr(&st), Generation(0)),
-            Err(e) => reply.error(fuse_err(e)),
-        });
+        self.run(req, move |s| reply_entry(reply, s.vol.lookup_at(from_fuse(parent), &name)));
     }
 
     fn getattr(&self, req: &Request, ino: INodeNo, fh: Option<FileHandle>, reply: ReplyAttr) {
-        self.run(req, move |s| match s.stat_ino(from_fuse(ino), fh) {
+        self.run(req, move |s| match s.stat(from_fuse(ino), fh) {
             Ok(st) => reply.attr(&TTL, &attr(&st)),
             Err(e) => reply.error(fuse_err(e)),
         });
@@ -224,30 +213,23 @@ impl Filesystem for MoltFs {
         self.run(req, move |s| {
             let result = (|| {
                 let ino = from_fuse(ino);
-                let path = s.path_of(ino);
-                if let Some(size) = size {
-                    match fh.and_then(|h| s.files.get(&h.0)) {
-                        Some(fd) => s.vol.ftruncate(*fd, size)?,
-                        None => s.vol.truncate(path.clone()?, size)?,
-                    }
-                }
-                if let Some(mode) = mode {
-                    s.vol.lchmod(path.clone()?, mode & 0o7777)?;
-                }
-                if uid.is_some() || gid.is_some() {
-                    let st = s.stat_ino(ino, fh)?;
-                    s.vol.lchown(path.clone()?, uid.unwrap_or(st.uid), gid.unwrap_or(st.gid))?;
+                let mut set = SetAttr { mode, uid, gid, size, times: None };
+                // An open descriptor may truncate whatever the mode says now.
+                if let (Some(size), Some(&fd)) = (size, fh.and_then(|h| s.files.get(&h.0))) {
+                    s.vol.ftruncate(fd, size)?;
+                    set.size = None;
                 }
                 if atime.is_some() || mtime.is_some() {
-                    let st = s.stat_ino(ino, fh)?;
+                    let st = s.stat(ino, fh)?;
                     let pick = |t: Option<TimeOrNow>, old: (i64, i64)| match t {
                         None => old,
                         Some(TimeOrNow::Now) => stamp(SystemTime::now()),
                         Some(TimeOrNow::SpecificTime(t)) => stamp(t),
                     };
-                    s.vol.lutimes(path?, pick(atime, st.atime), pick(mtime, st.mtime))?;
+                    set.times = Some((pick(atime, st.atime), pick(mtime, st.mtime)));
                 }
-                s.stat_ino(ino, fh)
+                s.vol.setattr_ino(ino, &set)?;
+                s.stat(ino, fh)
             })();
             match result {
                 Ok(st) => reply.attr(&TTL, &attr(&st)),
@@ -257,9 +239,24 @@ impl Filesystem for MoltFs {
     }
 
     fn readlink(&self, req: &Request, ino: INodeNo, reply: ReplyData) {
-        self.run(req, move |s| match s.path_of(from_fuse(ino)).and_then(|p| s.vol.readlink(p)) {
+        self.run(req, move |s| match s.vol.readlink_ino(from_fuse(ino)) {
             Ok(t) => reply.data(&t),
             Err(e) => reply.error(fuse_err(e)),
+        });
+    }
+
+    fn mknod(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, rdev: u32, reply: ReplyEntry) {
+        let name = name.as_bytes().to_vec();
+        self.run(req, move |s| {
+            let parent = from_fuse(parent);
+            // Linux and BSD agree on the S_IF* type bits.
+            let mode = (mode & bsd::S_IFMT) | (mode & !umask & 0o7777);
+            let r = if mode & bsd::S_IFMT == bsd::S_IFREG || mode & bsd::S_IFMT == 0 {
+                s.vol.open_at(parent, &name, bsd::O_WRONLY | bsd::O_CREAT | bsd::O_EXCL, mode & 0o7777).and_then(|fd| s.vol.close(fd))
+            } else {
+                s.vol.mknod_at(parent, &name, mode, rdev)
+            };
+            reply_entry(reply, r.and_then(|()| s.vol.lookup_at(parent, &name)));
         });
     }
 
@@ -267,27 +264,19 @@ impl Filesystem for MoltFs {
         let name = name.as_bytes().to_vec();
         self.run(req, move |s| {
             let parent = from_fuse(parent);
-            match s.child(parent, &name).and_then(|p| s.vol.mkdir(p, mode & !umask & 0o7777)).and_then(|()| s.enter(parent, &name)) {
-                Ok(st) => reply.entry(&TTL, &attr(&st), Generation(0)),
-                Err(e) => reply.error(fuse_err(e)),
-            }
+            let r = s.vol.mkdir_at(parent, &name, mode & !umask & 0o7777).and_then(|()| s.vol.lookup_at(parent, &name));
+            reply_entry(reply, r);
         });
     }
 
     fn unlink(&self, req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
         let name = name.as_bytes().to_vec();
-        self.run(req, move |s| match s.child(from_fuse(parent), &name).and_then(|p| s.vol.unlink(p)) {
-            Ok(()) => reply.ok(),
-            Err(e) => reply.error(fuse_err(e)),
-        });
+        self.run(req, move |s| reply_empty(reply, s.vol.unlink_at(from_fuse(parent), &name)));
     }
 
     fn rmdir(&self, req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
         let name = name.as_bytes().to_vec();
-        self.run(req, move |s| match s.child(from_fuse(parent), &name).and_then(|p| s.vol.rmdir(p)) {
-            Ok(()) => reply.ok(),
-            Err(e) => reply.error(fuse_err(e)),
-        });
+        self.run(req, move |s| reply_empty(reply, s.vol.rmdir_at(from_fuse(parent), &name)));
     }
 
     fn symlink(&self, req: &Request, parent: INodeNo, link_name: &OsStr, target: &Path, reply: ReplyEntry) {
@@ -295,10 +284,7 @@ impl Filesystem for MoltFs {
         let target = target.as_os_str().as_bytes().to_vec();
         self.run(req, move |s| {
             let parent = from_fuse(parent);
-            match s.child(parent, &name).and_then(|p| s.vol.symlink(&target, p)).and_then(|()| s.enter(parent, &name)) {
-                Ok(st) => reply.entry(&TTL, &attr(&st), Generation(0)),
-                Err(e) => reply.error(fuse_err(e)),
-            }
+            reply_entry(reply, s.vol.symlink_at(parent, &name, &target).and_then(|()| s.vol.lookup_at(parent, &name)));
         });
     }
 
@@ -315,15 +301,7 @@ impl Filesystem for MoltFs {
             if !flags.is_empty() {
                 return reply.error(FuseErrno::from_i32(libc::EINVAL));
             }
-            let (parent, newparent) = (from_fuse(parent), from_fuse(newparent));
-            let result = (|| {
-                s.vol.rename(s.child(parent, &name)?, s.child(newparent, &newname)?)?;
-                s.enter(newparent, &newname)
-            })();
-            match result {
-                Ok(_) => reply.ok(),
-                Err(e) => reply.error(fuse_err(e)),
-            }
+            reply_empty(reply, s.vol.rename_at(from_fuse(parent), &name, from_fuse(newparent), &newname));
         });
     }
 
@@ -331,28 +309,19 @@ impl Filesystem for MoltFs {
         let newname = newname.as_bytes().to_vec();
         self.run(req, move |s| {
             let newparent = from_fuse(newparent);
-            let result = (|| {
-                s.vol.link(s.path_of(from_fuse(ino))?, s.child(newparent, &newname)?)?;
-                s.vol.lstat(s.child(newparent, &newname)?)
-            })();
-            match result {
-                Ok(st) => reply.entry(&TTL, &attr(&st), Generation(0)),
-                Err(e) => reply.error(fuse_err(e)),
-            }
+            let r = s.vol.link_ino(from_fuse(ino), newparent, &newname).and_then(|()| s.vol.lookup_at(newparent, &newname));
+            reply_entry(reply, r);
         });
     }
 
     fn open(&self, req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
-        self.run(req, move |s| {
-            let result = s.path_of(from_fuse(ino)).and_then(|p| s.vol.open(p, bsd_open_flags(flags.0), 0));
-            match result {
-                Ok(fd) => {
-                    let fh = s.new_fh();
-                    s.files.insert(fh, fd);
-                    reply.opened(FileHandle(fh), FopenFlags::empty());
-                }
-                Err(e) => reply.error(fuse_err(e)),
+        self.run(req, move |s| match s.vol.open_ino(from_fuse(ino), bsd_open_flags(flags.0)) {
+            Ok(fd) => {
+                let fh = s.new_fh();
+                s.files.insert(fh, fd);
+                reply.opened(FileHandle(fh), FopenFlags::empty());
             }
+            Err(e) => reply.error(fuse_err(e)),
         });
     }
 
@@ -362,10 +331,14 @@ impl Filesystem for MoltFs {
             let parent = from_fuse(parent);
             let result = (|| {
                 let open_flags = bsd_open_flags(flags) | bsd::O_CREAT;
-                let fd = s.vol.open(s.child(parent, &name)?, open_flags, mode & !umask & 0o7777)?;
-                let st = s.vol.fstat(fd)?;
-                s.names.insert(st.ino, (parent, name.clone()));
-                Ok::<_, Errno>((fd, st))
+                let fd = s.vol.open_at(parent, &name, open_flags, mode & !umask & 0o7777)?;
+                match s.vol.fstat(fd) {
+                    Ok(st) => Ok((fd, st)),
+                    Err(e) => {
+                        let _ = s.vol.close(fd);
+                        Err(e)
+                    }
+                }
             })();
             match result {
                 Ok((fd, st)) => {
@@ -389,7 +362,8 @@ impl Filesystem for MoltFs {
     ) {
         self.run(req, move |s| {
             let Some(&fd) = s.files.get(&fh.0) else { return reply.error(FuseErrno::from_i32(libc::EBADF)) };
-            let mut buf = vec![0u8; size as usize];
+            // One request's worth (the kernel's max_read bounds it), never the file.
+            let mut buf = vec![0u8; (size as usize).min(MAX_IO)];
             match s.vol.pread(fd, offset, &mut buf) {
                 Ok(n) => reply.data(&buf[..n]),
                 Err(e) => reply.error(fuse_err(e)),
@@ -417,8 +391,10 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn flush(&self, _req: &Request, _ino: INodeNo, _fh: FileHandle, _lock_owner: fuser::LockOwner, reply: ReplyEmpty) {
-        reply.ok();
+    /// close(2) of a descriptor: the file's dirty buffers are written
+    /// (VOP_FSYNC without waiting), as NFS does at close.
+    fn flush(&self, req: &Request, ino: INodeNo, _fh: FileHandle, _lock_owner: fuser::LockOwner, reply: ReplyEmpty) {
+        self.run(req, move |s| reply_empty(reply, s.vol.sync_ino(from_fuse(ino), false)));
     }
 
     fn release(&self, req: &Request,
@@ -435,21 +411,28 @@ impl Filesystem for MoltFs {
         });
     }
 
-    fn fsync(&self, req: &Request, _ino: INodeNo, fh: FileHandle, _datasync: bool, reply: ReplyEmpty) {
-        self.run(req, move |s| match s.files.get(&fh.0).map(|&fd| s.vol.fsync(fd)) {
-            Some(Err(e)) => reply.error(fuse_err(e)),
-            _ => reply.ok(),
-        });
+    fn fsync(&self, req: &Request, ino: INodeNo, _fh: FileHandle, _datasync: bool, reply: ReplyEmpty) {
+        self.run(req, move |s| reply_empty(reply, s.vol.sync_ino(from_fuse(ino), true)));
+    }
+
+    fn fsyncdir(&self, req: &Request, ino: INodeNo, _fh: FileHandle, _datasync: bool, reply: ReplyEmpty) {
+        self.run(req, move |s| reply_empty(reply, s.vol.sync_ino(from_fuse(ino), true)));
     }
 
     fn opendir(&self, req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
-        self.run(req, move |s| match s.path_of(from_fuse(ino)).and_then(|p| s.vol.read_dir(p)) {
-            Ok(entries) => {
-                let fh = s.new_fh();
-                s.dirs.insert(fh, entries);
-                reply.opened(FileHandle(fh), FopenFlags::empty());
+        self.run(req, move |s| {
+            let entries = s.vol.open_ino(from_fuse(ino), bsd::O_RDONLY | bsd::O_DIRECTORY).and_then(|fd| {
+                let r = s.vol.read_dir_fd(fd);
+                s.vol.close(fd).and(r)
+            });
+            match entries {
+                Ok(entries) => {
+                    let fh = s.new_fh();
+                    s.dirs.insert(fh, entries);
+                    reply.opened(FileHandle(fh), FopenFlags::empty());
+                }
+                Err(e) => reply.error(fuse_err(e)),
             }
-            Err(e) => reply.error(fuse_err(e)),
         });
     }
 
@@ -472,21 +455,34 @@ impl Filesystem for MoltFs {
         });
     }
 
+    fn access(&self, req: &Request, ino: INodeNo, mask: fuser::AccessFlags, reply: ReplyEmpty) {
+        let amode = (mask.bits() & 7) as u32;
+        self.run(req, move |s| reply_empty(reply, s.vol.access_ino(from_fuse(ino), amode)));
+    }
+
     fn statfs(&self, req: &Request, _ino: INodeNo, reply: ReplyStatfs) {
         self.run(req, move |s| match s.vol.statfs() {
             Ok(f) => reply.statfs(f.blocks, f.free, f.avail, f.files, f.free_files, f.block_size as u32, 255, f.frag_size as u32),
             Err(e) => reply.error(fuse_err(e)),
         });
     }
-
-    fn access(&self, _req: &Request, _ino: INodeNo, _mask: fuser::AccessFlags, reply: ReplyEmpty) {
-        reply.ok();
-    }
 }
 
+/// Seconds and nanoseconds since the epoch (negative before it; past
+/// i64 seconds saturates, and the BSD code refuses what UFS cannot hold).
 fn stamp(t: SystemTime) -> (i64, i64) {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    (d.as_secs() as i64, i64::from(d.subsec_nanos()))
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => (i64::try_from(d.as_secs()).unwrap_or(i64::MAX), i64::from(d.subsec_nanos())),
+        Err(e) => {
+            let d = e.duration();
+            let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+            if d.subsec_nanos() == 0 {
+                (-secs, 0)
+            } else {
+                (-secs - 1, i64::from(1_000_000_000 - d.subsec_nanos()))
+            }
+        }
+    }
 }
 
 /// A mounted image served in the background (tests, the benchmark).
@@ -514,7 +510,7 @@ fn start_worker(image: &Path) -> Result<(Sender<Job>, Worker), String> {
                 }
             };
             let _ = ready_tx.send(Ok(()));
-            let mut state = State { vol, names: HashMap::new(), files: HashMap::new(), dirs: HashMap::new(), next_fh: 0 };
+            let mut state = State { vol, files: HashMap::new(), dirs: HashMap::new(), next_fh: 0 };
             while let Ok(job) = rx.recv() {
                 job(&mut state);
             }
@@ -534,18 +530,29 @@ fn start_worker(image: &Path) -> Result<(Sender<Job>, Worker), String> {
     }
 }
 
-fn config() -> Config {
+/// How to serve a mount.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ServeOptions {
+    /// Let every user of the host in (FUSE's allow_other): the BSD code
+    /// checks each request against the caller's uid and gid.
+    pub allow_other: bool,
+}
+
+fn config(opts: ServeOptions) -> Config {
     let mut c = Config::default();
     c.mount_options = vec![MountOption::FSName("molt-ffs".into()), MountOption::Subtype("ffs".into())];
+    if opts.allow_other {
+        c.acl = fuser::SessionACL::All;
+    }
     c.n_threads = Some(1);
     c
 }
 
 /// Serves `image` at `dir` until it is unmounted (fusermount3 -u DIR).
-pub fn serve(image: &Path, dir: &Path) -> Result<(), String> {
+pub fn serve(image: &Path, dir: &Path, opts: ServeOptions) -> Result<(), String> {
     let (tx, worker) = start_worker(image)?;
     let fs = MoltFs { jobs: Mutex::new(tx) };
-    let served = fuser::mount(fs, dir, &config()).map_err(|e| format!("{}: {}", dir.display(), Errno::from_io(&e)));
+    let served = fuser::mount(fs, dir, &config(opts)).map_err(|e| format!("{}: {}", dir.display(), Errno::from_io(&e)));
     let unmounted = worker.join().map_err(|_| "the volume thread panicked".to_string())?;
     served?;
     unmounted.map_err(|e| format!("{}: {e}", image.display()))
@@ -554,9 +561,14 @@ pub fn serve(image: &Path, dir: &Path) -> Result<(), String> {
 impl FuseMount {
     /// Mounts `image` at `dir` in the background.
     pub fn spawn(image: &Path, dir: &Path) -> Result<FuseMount, String> {
+        Self::spawn_with(image, dir, ServeOptions::default())
+    }
+
+    /// Mounts `image` at `dir` in the background, with `opts`.
+    pub fn spawn_with(image: &Path, dir: &Path, opts: ServeOptions) -> Result<FuseMount, String> {
         let (tx, worker) = start_worker(image)?;
         let fs = MoltFs { jobs: Mutex::new(tx.clone()) };
-        match fuser::spawn_mount(fs, dir, &config()) {
+        match fuser::spawn_mount(fs, dir, &config(opts)) {
             Ok(session) => Ok(FuseMount { session: Some(session), jobs: tx, worker: Some(worker) }),
             Err(e) => {
                 drop(tx);
@@ -573,7 +585,12 @@ impl FuseMount {
 
     fn finish(&mut self) -> Result<(), String> {
         if let Some(s) = self.session.take() {
-            s.umount_and_join().map_err(|e| e.to_string())?;
+            if let Err(e) = s.umount_and_join() {
+                // Still mounted (busy): the session keeps a sender, so the
+                // volume thread cannot finish; leave it rather than wait.
+                self.worker = None;
+                return Err(format!("unmount: {e}"));
+            }
         }
         let (dead_tx, _) = channel();
         drop(std::mem::replace(&mut self.jobs, dead_tx));

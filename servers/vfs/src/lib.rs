@@ -12,13 +12,9 @@ pub mod bsd {
     include!(concat!(env!("OUT_DIR"), "/bsd_vfs.rs"));
 }
 
-/// Entry point of `molt fs ...`; returns the process exit status.
-pub fn cli_main(args: Vec<String>) -> i32 {
-    cli::main(args)
-}
-
 pub mod errno;
 pub mod volume;
+pub mod byino;
 
 pub use errno::Errno;
 pub use volume::{DirEntry, Fd, MountOptions, Stat, StatFs, Volume};
@@ -26,11 +22,14 @@ pub mod newfs;
 pub mod ondisk;
 pub mod fsck;
 pub mod cli;
+pub mod diagnose;
 pub mod fuse;
+pub mod crashtest;
 pub mod hosttree;
+pub mod stream;
 pub mod bench;
 
 /// Entry point of `molt bench fs` (dispatched by the root binary).
-pub fn bench_main(args: Vec<String>) -> i32 {
-    bench::main(args)
+pub fn bench_main() -> i32 {
+    bench::main()
 }

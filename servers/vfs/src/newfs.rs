@@ -50,8 +50,12 @@ fn superblock(size: u64, o: &NewfsOptions) -> Result<Buf, String> {
     }
     let inopb = bsize / 128;
     let inopf = i64::from(inopb / frag);
+    let too_small = || format!("EINVAL: {size} bytes is too small for a file system; give 128K or more");
     let mut total = (size / fsize as u64) as i64;
     total -= total % i64::from(frag);
+    if total == 0 {
+        return Err(too_small());
+    }
     let fpg = if total < MAX_FPG { total } else { MAX_FPG };
     let mut ipg = (fpg * i64::from(fsize) / o.bytes_per_inode).max(i64::from(inopb));
     ipg = (ipg + i64::from(inopb) - 1) / i64::from(inopb) * i64::from(inopb);
@@ -75,7 +79,7 @@ fn superblock(size: u64, o: &NewfsOptions) -> Result<Buf, String> {
     }
     let cssize = (ncg * 16 + i64::from(fsize) - 1) / i64::from(fsize) * i64::from(fsize);
     if total < dblkno + cssize / i64::from(fsize) + 4 * i64::from(frag) {
-        return Err(format!("EINVAL: {size} bytes is too small for a file system"));
+        return Err(too_small());
     }
     if ncg * ipg > i64::from(i32::MAX) || total > i64::from(i32::MAX) {
         return Err(format!("EFBIG: {size} bytes is too large for UFS1"));
@@ -322,16 +326,4 @@ impl ImageWriter {
         self.file.seek(SeekFrom::Start(off)).map_err(errno)?;
         self.file.write_all(bytes).map_err(errno)
     }
-}
-
-/// Parses a size like "64M", "1G", "512K" or a byte count.
-pub fn parse_size(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let (num, mul) = match s.chars().last()? {
-        'k' | 'K' => (&s[..s.len() - 1], 1u64 << 10),
-        'm' | 'M' => (&s[..s.len() - 1], 1 << 20),
-        'g' | 'G' => (&s[..s.len() - 1], 1 << 30),
-        _ => (s, 1),
-    };
-    num.parse::<u64>().ok()?.checked_mul(mul)
 }

@@ -32,6 +32,7 @@ pub struct Stat {
     pub size: u64,
     pub blocks: u64,
     pub blksize: u32,
+    pub rdev: u32,
     pub atime: (i64, i64),
     pub mtime: (i64, i64),
     pub ctime: (i64, i64),
@@ -173,30 +174,65 @@ impl Volume {
     }
 
     /// Runs a system call with this volume as root and current directory.
-    fn call<A>(&self, f: Syscall<A>, args: &mut A) -> Result<i64, Errno> {
+    pub(crate) fn call<A>(&self, f: Syscall<A>, args: &mut A) -> Result<i64, Errno> {
+        self.call_in(None, None, f, args)
+    }
+
+    /// Runs a system call with the directories of inodes `cdir` and `rdir`
+    /// (default: the volume's root) as its current and root directories,
+    /// so relative names start at `cdir` and absolute ones at `rdir`.
+    pub(crate) fn call_in<A>(&self, cdir: Option<u32>, rdir: Option<u32>, f: Syscall<A>, args: &mut A) -> Result<i64, Errno> {
         let root = self.root;
+        let handles = [cdir.map(|i| self.fhandle(i)), rdir.map(|i| self.fhandle(i))];
         molt_shims::with_giant(|| {
             // SAFETY: we hold giant; curproc is this thread's proc; root is
-            // a referenced vnode of a mounted file system; the extra
-            // references are dropped before giant is released. args is
-            // the syscall's argument struct, whose pointers are valid for
-            // the duration of the call.
+            // a referenced vnode of a mounted file system and fhvnode gives
+            // referenced vnodes; every reference taken here is dropped
+            // before giant is released. args is the syscall's argument
+            // struct, whose pointers are valid for the duration of the call.
             unsafe {
+                let mut dirs = [core::ptr::null_mut(); 2];
+                for i in 0..2 {
+                    let e = match handles[i] {
+                        Some(mut fh) => bsd::fhvnode(&mut fh, &mut dirs[i]),
+                        None => {
+                            bsd::vref(root);
+                            dirs[i] = root;
+                            0
+                        }
+                    };
+                    if e != 0 {
+                        for v in &dirs[..i] {
+                            bsd::vrele(*v);
+                        }
+                        return Err(Errno(e));
+                    }
+                }
                 let p = bsd::curproc;
                 let fdp = bsd::fdinit(p);
-                bsd::vref(root);
-                bsd::vref(root);
-                (*fdp).fd_rdir = root;
-                (*fdp).fd_cdir = root;
+                (*fdp).fd_cdir = dirs[0];
+                (*fdp).fd_rdir = dirs[1];
                 let mut ret: bsd::register_t = 0;
                 let e = f(p, args, &mut ret);
                 (*fdp).fd_rdir = core::ptr::null_mut();
                 (*fdp).fd_cdir = core::ptr::null_mut();
-                bsd::vrele(root);
-                bsd::vrele(root);
+                bsd::vrele(dirs[0]);
+                bsd::vrele(dirs[1]);
                 check(e).map(|()| ret)
             }
         })
+    }
+
+    /// The file handle of inode `ino` of this volume (any generation).
+    pub(crate) fn fhandle(&self, ino: u32) -> bsd::fhandle {
+        // SAFETY: mp is our mounted file system; its mnt_stat is set at
+        // mount and not changed after.
+        let mut fh = bsd::fhandle { fh_fsid: unsafe { (*self.mp).mnt_stat.f_fsid }, ..Default::default() };
+        fh.fh_fid.fid_len = core::mem::size_of::<bsd::ufid>() as u16;
+        for (i, b) in ino.to_le_bytes().into_iter().enumerate() {
+            fh.fh_fid.fid_data[i] = b as c_char;
+        }
+        fh
     }
 
     /// Opens `path` with BSD open flags (`bsd::O_*`) and creation mode.
@@ -312,10 +348,10 @@ impl Volume {
     /// Runs a stat-like call whose argument struct points at a stat buffer.
     /// The pointer is made from the local buffer and escapes only through
     /// the arguments, so the buffer is read after the call.
-    fn stat_with<A>(&self, f: Syscall<A>, make: impl FnOnce(*mut bsd::stat) -> A) -> Result<Stat, Errno> {
+    pub(crate) fn stat_with<A>(&self, cdir: Option<u32>, f: Syscall<A>, make: impl FnOnce(*mut bsd::stat) -> A) -> Result<Stat, Errno> {
         let mut sb = bsd::stat::default();
         let mut args = make(&mut sb);
-        self.call(f, &mut args)?;
+        self.call_in(cdir, None, f, &mut args)?;
         Ok(Stat {
             ino: sb.st_ino,
             mode: sb.st_mode,
@@ -325,6 +361,7 @@ impl Volume {
             size: sb.st_size as u64,
             blocks: sb.st_blocks as u64,
             blksize: sb.st_blksize,
+            rdev: sb.st_rdev,
             atime: (sb.st_atimespec.tv_sec, sb.st_atimespec.tv_nsec),
             mtime: (sb.st_mtimespec.tv_sec, sb.st_mtimespec.tv_nsec),
             ctime: (sb.st_ctimespec.tv_sec, sb.st_ctimespec.tv_nsec),
@@ -334,17 +371,17 @@ impl Volume {
     /// Status of `path`, following a final symbolic link.
     pub fn stat(&self, path: impl AsRef<[u8]>) -> Result<Stat, Errno> {
         let p = cpath(path.as_ref())?;
-        self.stat_with(bsd::stat, |ub| bsd::stat_args { path: p.as_ptr(), ub })
+        self.stat_with(None, bsd::stat, |ub| bsd::stat_args { path: p.as_ptr(), ub })
     }
 
     /// Status of `path` itself, even if it is a symbolic link.
     pub fn lstat(&self, path: impl AsRef<[u8]>) -> Result<Stat, Errno> {
         let p = cpath(path.as_ref())?;
-        self.stat_with(bsd::lstat, |ub| bsd::lstat_args { path: p.as_ptr(), ub })
+        self.stat_with(None, bsd::lstat, |ub| bsd::lstat_args { path: p.as_ptr(), ub })
     }
 
     pub fn fstat(&self, fd: Fd) -> Result<Stat, Errno> {
-        self.stat_with(bsd::fstat, |sb| bsd::fstat_args { fd: fd.0, sb })
+        self.stat_with(None, bsd::fstat, |sb| bsd::fstat_args { fd: fd.0, sb })
     }
 
     pub fn truncate(&self, path: impl AsRef<[u8]>, length: u64) -> Result<(), Errno> {
@@ -441,7 +478,7 @@ impl Volume {
         result
     }
 
-    fn read_dir_fd(&self, fd: Fd) -> Result<Vec<DirEntry>, Errno> {
+    pub fn read_dir_fd(&self, fd: Fd) -> Result<Vec<DirEntry>, Errno> {
         let mut entries = Vec::new();
         let mut buf = vec![0u8; 8192];
         loop {

@@ -7,7 +7,7 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use molt_vfs::bsd;
-use molt_vfs::fsck::check;
+use molt_vfs::fsck::{check, check_with};
 use molt_vfs::ondisk::{Buf, Layout};
 use molt_vfs::{MountOptions, Volume};
 
@@ -145,14 +145,69 @@ fn block_pointer_outside_the_file_system_clears_the_inode() {
 }
 
 #[test]
-fn a_bad_superblock_cannot_be_checked() {
+fn a_damaged_primary_superblock_is_replaced_by_its_copy() {
     let s = Scratch::new("fsck-sb");
     let (img, _, _) = sample(&s);
     let file = OpenOptions::new().write(true).open(&img).unwrap();
     file.write_all_at(&[0u8; 4], 8192 + 1372).unwrap();
-    let err = check(&img, false).expect_err("no superblock");
-    assert!(err.0.contains("magic"), "{}", err.0);
     assert_eq!(Volume::mount(&img, MountOptions::default()).err(), Some(molt_vfs::Errno::EFTYPE));
+    let r = check(&img, false).expect("checks from the copy");
+    assert!(r.problems[0].contains("primary superblock is damaged") && r.problems[0].contains("sector 32"), "{:?}", r.problems);
+    // -b names a copy; a sector that holds none cannot be checked from.
+    let r = check_with(&img, false, Some(32)).expect("-b 32");
+    assert!(r.problems[0].contains("-b 32"), "{:?}", r.problems);
+    let err = check_with(&img, false, Some(40)).expect_err("no superblock at sector 40");
+    assert!(err.0.contains("sector 40"), "{}", err.0);
+    // One repair writes the copy back; the image is clean and mounts.
+    repair_and_verify(&img, "primary superblock is damaged");
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    assert_eq!(v.read_file("g").unwrap(), b"gee");
+    v.unmount().unwrap();
+}
+
+#[test]
+fn a_block_past_the_end_of_a_file_is_freed_and_the_file_kept() {
+    let s = Scratch::new("fsck-pasteof");
+    let (img, _, f) = sample(&s);
+    // d/f is 30,000 bytes (blocks 0-3); a pointer at block 6 is what a
+    // crash leaves when it reached the disk before the inode's new size.
+    let spare = superblock(&img).cgdmin(1) + 64;
+    poke_inode(&img, f, |d| {
+        d.di_db[6] = spare as i32;
+        d.di_blocks += 16;
+    });
+    let r = check(&img, false).unwrap();
+    assert!(r.problems.iter().any(|p| p.contains("past the end of the file: freed")), "{:?}", r.problems);
+    assert!(r.unexpected.is_empty(), "a crash may leave this: {:?}", r.unexpected);
+    repair_and_verify(&img, "past the end of the file");
+    assert_eq!(read_inode(&img, f).di_db[6], 0);
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    assert_eq!(v.read_file("d/f").unwrap(), pattern(30_000, 1));
+    v.unmount().unwrap();
+}
+
+#[test]
+fn a_full_lost_and_found_grows() {
+    let s = Scratch::new("fsck-lfgrow");
+    let img = s.path("x.img");
+    fresh_image(&img, 32 << 20);
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    v.mkdir("d", 0o755).unwrap();
+    // More orphans than one block of lost+found holds (512 "#nnnn" entries).
+    for i in 0..1500 {
+        v.write_file(format!("d/f{i}"), b"x", 0o644).unwrap();
+    }
+    let d = v.stat("d").unwrap().ino;
+    let lf_size = v.stat("lost+found").unwrap().size;
+    v.unmount().unwrap();
+    poke_inode(&img, d, |x| *x = bsd::dinode::default());
+    repair_and_verify(&img, "is not referenced");
+    let v = Volume::mount(&img, MountOptions::default()).unwrap();
+    let found = names(&v, "lost+found");
+    assert_eq!(found.len(), 1500, "every orphan was reconnected");
+    assert!(v.stat("lost+found").unwrap().size > lf_size);
+    assert_eq!(v.read_file(format!("lost+found/{}", found[0])).unwrap(), b"x");
+    v.unmount().unwrap();
 }
 
 #[test]

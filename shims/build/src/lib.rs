@@ -17,7 +17,11 @@
 //! * [`subsystem_bindings`] generates a subsystem crate's own bindings,
 //!   leaving out every item that the common headers already define (those
 //!   come from `molt_shims::bsd`).
+//! * [`historic`]: `MOLT_BSD_OVERRIDE` substitutes a user's historic
+//!   sources for ours in every one of these builds.
 #![forbid(unsafe_code)]
+
+pub mod historic;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -65,8 +69,24 @@ pub fn bsd_cc() -> cc::Build {
 
 /// Compiles `sources` into `lib<name>.a`, prefixes every symbol with
 /// [`SYMBOL_PREFIX`], and tells cargo to link it (bundled into the rlib).
+/// Sources that the `MOLT_BSD_OVERRIDE` tree replaces are compiled from
+/// there, with the flags for historic code (see [`historic`]).
 pub fn compile_prefixed(mut build: cc::Build, name: &str, sources: &[PathBuf]) {
-    for s in sources {
+    let sys = bsd_sys_dir();
+    let (ours, replaced) = historic::substitute(sources, &sys, historic::override_root().as_deref());
+    if !replaced.is_empty() {
+        let mut old = build.clone();
+        historic::relax_for_historic_code(&mut old);
+        for s in &replaced {
+            let rel = s.ours.strip_prefix(&sys).unwrap_or(&s.ours);
+            println!("cargo:warning={}: building {} in place of bsd/sys/{}", historic::OVERRIDE_ENV, s.theirs.display(), rel.display());
+            println!("cargo:rerun-if-changed={}", s.theirs.display());
+            old.file(&s.theirs);
+        }
+        old.cargo_metadata(false);
+        build.objects(old.compile_intermediates());
+    }
+    for s in &ours {
         println!("cargo:rerun-if-changed={}", s.display());
         build.file(s);
     }
@@ -151,6 +171,7 @@ pub const COMMON_HEADERS: &[&str] = &[
     "sys/cdefs.h", "sys/types.h", "sys/param.h", "sys/systm.h", "sys/malloc.h", "sys/queue.h",
     "sys/errno.h", "sys/time.h", "sys/kernel.h", "sys/proc.h", "sys/ucred.h", "sys/uio.h",
     "sys/callout.h", "sys/stdarg.h", "sys/libkern.h", "sys/molt_shims.h", "sys/syslog.h",
+    "sys/resource.h", "sys/resourcevar.h", "sys/signal.h", "sys/select.h", "sys/sysctl.h", "machine/limits.h",
 ];
 
 /// Generates `OUT_DIR/<out_name>` with the Rust view of `header` (a file that

@@ -20,14 +20,18 @@ fn timeval_of(ns: u64) -> bsd::timeval {
     bsd::timeval { tv_sec: (ns / 1_000_000_000) as _, tv_usec: ((ns % 1_000_000_000) / 1000) as _ }
 }
 
-/// Writes `ticks`, `time` and (once) `boottime`. Caller holds giant.
+/// Writes `ticks`, `time`, `mono_time` and (once) `boottime`. Caller
+/// holds giant.
 pub fn refresh_clock_vars() {
     let now = timeval_of(clock_realtime_ns());
+    let mono = timeval_of(clock_monotonic_ns());
     // SAFETY: these C globals are written only by the giant holder (the
-    // caller); `time` is volatile in C, so write it with a volatile store.
+    // caller); `time` and `mono_time` are volatile in C, so write them
+    // with volatile stores.
     unsafe {
         bsd::ticks = current_tick() as i32;
         core::ptr::write_volatile(core::ptr::addr_of_mut!(bsd::time), now);
+        core::ptr::write_volatile(core::ptr::addr_of_mut!(bsd::mono_time), mono);
         if bsd::boottime.tv_sec == 0 {
             bsd::boottime = now;
         }

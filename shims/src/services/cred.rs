@@ -100,11 +100,12 @@ pub unsafe extern "C" fn groupmember(gid: bsd::gid_t, cred: *mut bsd::ucred) -> 
     c_int::from(cr.cr_groups[..n].contains(&gid))
 }
 
-/// A new proc for a thread entering the BSD code: its own pcred and a copy
-/// of proc0's ucred. Lives as long as the process (threads are few).
+/// A new proc for a thread entering the BSD code: its own pcred, a copy
+/// of proc0's ucred, and its own (zeroed) resource statistics. Lives as long as the process (threads are few).
 pub(crate) fn new_thread_proc() -> *mut bsd::proc_ {
     let p = alloc_zeroed::<bsd::proc_>(bsd::M_PROC);
     let pc = alloc_zeroed::<bsd::pcred>(bsd::M_PROC);
+    let stats = alloc_zeroed::<bsd::pstats>(bsd::M_PROC);
     // SAFETY: p and pc are fresh; proc0 and its pcred are initialised C
     // statics, read while the caller holds the giant lock or before any
     // thread writes them.
@@ -114,6 +115,7 @@ pub(crate) fn new_thread_proc() -> *mut bsd::proc_ {
         (*pc).pc_ucred = crdup((*(*p0).p_cred).pc_ucred);
         (*pc).p_refcnt = 1;
         (*p).p_cred = pc;
+        (*p).p_stats = stats;
         (*p).p_stat = bsd::SRUN as _;
         (*p).p_comm = (*p0).p_comm;
     }

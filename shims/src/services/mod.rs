@@ -7,6 +7,7 @@ pub mod callout;
 pub mod clock;
 mod console;
 pub mod cred;
+pub mod kthread;
 pub mod malloc;
 mod memory;
 pub mod sched;

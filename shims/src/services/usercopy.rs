@@ -1,7 +1,7 @@
 //! copyin/copyout and the string variants. The user address is an
 //! allegation until the platform checks it (`platform::user_copyin`); the
 //! kernel address is trusted. Errors: EFAULT, ENAMETOOLONG.
-use core::ffi::{c_int, c_void};
+use core::ffi::{c_int, c_uint, c_void};
 
 use crate::bsd::{EFAULT, ENAMETOOLONG};
 use crate::platform::{user_copyin, user_copyout};
@@ -36,9 +36,10 @@ pub unsafe extern "C" fn copyout(kaddr: *const c_void, uaddr: *mut c_void, len: 
 unsafe fn copy_string(
     mut fetch: impl FnMut(usize) -> Result<u8, c_int>,
     to: *mut u8,
-    len: usize,
-    done: *mut usize,
+    len: c_uint,
+    done: *mut c_uint,
 ) -> c_int {
+    let len = len as usize;
     let mut n = 0;
     let result = loop {
         if n == len {
@@ -56,8 +57,8 @@ unsafe fn copy_string(
         }
     };
     if !done.is_null() {
-        // SAFETY: guaranteed by the caller.
-        unsafe { *done = n };
+        // SAFETY: guaranteed by the caller. n <= len, which is a u_int.
+        unsafe { *done = n as c_uint };
     }
     result
 }
@@ -66,7 +67,7 @@ unsafe fn copy_string(
 /// `from` is a kernel string readable up to its NUL or `len` bytes; `to`
 /// is valid for `len` bytes; `done` is null or writable.
 #[export_name = "bsd_copystr"]
-pub unsafe extern "C" fn copystr(from: *const c_void, to: *mut c_void, len: usize, done: *mut usize) -> c_int {
+pub unsafe extern "C" fn copystr(from: *const c_void, to: *mut c_void, len: c_uint, done: *mut c_uint) -> c_int {
     let from = from.cast::<u8>();
     // SAFETY: guaranteed by the caller; fetch reads only up to the NUL.
     unsafe { copy_string(|i| Ok(*from.add(i)), to.cast(), len, done) }
@@ -75,7 +76,7 @@ pub unsafe extern "C" fn copystr(from: *const c_void, to: *mut c_void, len: usiz
 /// # Safety
 /// As for [`copystr`], with `from` a user address (checked byte by byte).
 #[export_name = "bsd_copyinstr"]
-pub unsafe extern "C" fn copyinstr(from: *const c_void, to: *mut c_void, len: usize, done: *mut usize) -> c_int {
+pub unsafe extern "C" fn copyinstr(from: *const c_void, to: *mut c_void, len: c_uint, done: *mut c_uint) -> c_int {
     let from = from.cast::<u8>();
     let fetch = |i: usize| {
         let mut b = 0u8;
@@ -89,8 +90,9 @@ pub unsafe extern "C" fn copyinstr(from: *const c_void, to: *mut c_void, len: us
 /// # Safety
 /// `from` is a kernel string; `to` a user address checked by the platform.
 #[export_name = "bsd_copyoutstr"]
-pub unsafe extern "C" fn copyoutstr(from: *const c_void, to: *mut c_void, len: usize, done: *mut usize) -> c_int {
+pub unsafe extern "C" fn copyoutstr(from: *const c_void, to: *mut c_void, len: c_uint, done: *mut c_uint) -> c_int {
     let from = from.cast::<u8>();
+    let len = len as usize;
     let mut n = 0;
     let result = loop {
         if n == len {
@@ -108,8 +110,8 @@ pub unsafe extern "C" fn copyoutstr(from: *const c_void, to: *mut c_void, len: u
         }
     };
     if !done.is_null() {
-        // SAFETY: guaranteed by the caller.
-        unsafe { *done = n };
+        // SAFETY: guaranteed by the caller. n <= len, which is a u_int.
+        unsafe { *done = n as c_uint };
     }
     result
 }

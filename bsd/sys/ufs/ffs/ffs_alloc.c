@@ -13,7 +13,8 @@
  *   then a brute-force walk (ffs_hashalloc).
  * - The last block of a small file may be a run of fragments; growing it
  *   extends the run in place when the following fragments are free
- *   (ffs_fragextend), else moves it (ffs_realloccg).
+ *   (ffs_fragextend), else moves it (ffs_realloccg), writing the moved
+ *   block and the inode before freeing the old run.
  * Free counts are kept in three places that must agree: the cg
  * (cg_cs), the in-core summary array (fs_cs) and the superblock totals.
  * A cylinder group whose maps contradict its counts is never trusted:
@@ -144,8 +145,37 @@ ffs_realloccg(struct inode *ip, daddr_t lbprev, daddr_t bpref, int osize, int ns
 			brelse(bp);
 			goto nospace;
 		}
+		/*
+		 * Moved: the contents go to the new place and the inode on
+		 * disk points there before the old place is freed, or a crash
+		 * could leave the inode naming fragments another file got.
+		 */
 		bp->b_blkno = fsbtodb(fs, bno);
+		allocbuf(bp, nsize);
+		bzero((char *)bp->b_data + osize, (u_int)nsize - osize);
+		error = bwrite(bp);
+		bp = NULL;
+		if (error == 0 && (error = bread(ITOV(ip), lbprev, nsize, NOCRED, &bp)) != 0) {
+			brelse(bp);
+			bp = NULL;
+		}
+		if (error == 0) {
+			ip->i_db[lbprev] = bno;
+			ip->i_flag |= IN_CHANGE | IN_UPDATE;
+			error = VOP_UPDATE(ITOV(ip), NULL, NULL, 1);
+		}
+		if (error) {
+			/* The old place may still be named on disk: keep it. */
+			if (bp != NULL)
+				brelse(bp);
+			ip->i_blocks += btodb(nsize);
+			return (error);
+		}
 		ffs_blkfree(ip, bprev, (long)osize);
+		ip->i_blocks += btodb(nsize - osize);
+		ip->i_flag |= IN_CHANGE | IN_UPDATE;
+		*bpp = bp;
+		return (0);
 	}
 	ip->i_blocks += btodb(nsize - osize);
 	ip->i_flag |= IN_CHANGE | IN_UPDATE;

@@ -38,6 +38,9 @@ int	ffs_update(void *);
 int	ffs_valloc(void *);
 int	ffs_vfree(void *);
 int	ffs_vget(struct mount *mp, ino_t ino, struct vnode **vpp);
+int	ffs_fhtovp(struct mount *mp, struct fid *fhp, struct mbuf *nam, struct vnode **vpp,
+	    int *exflagsp, struct ucred **credanonp);
+int	ffs_vptofh(struct vnode *vp, struct fid *fhp);
 int	ffs_write(void *);
 int	ffs_init(void);
 int	ffs_checksb(struct fs *fs, long devsize);

@@ -36,8 +36,8 @@ struct vfsops ufs_vfsops = {
 	ffs_statfs,
 	ffs_sync,
 	ffs_vget,
-	NULL,
-	NULL,
+	ffs_fhtovp,
+	ffs_vptofh,
 	ffs_init,
 };
 
@@ -344,6 +344,8 @@ ffs_checkinode(struct fs *fs, struct dinode *dp)
 		return (EIO);
 	if (type == IFLNK && dp->di_size < (u_int64_t)fs->fs_maxsymlinklen)
 		return (0);	/* the block pointers hold text */
+	if (type == IFCHR || type == IFBLK || type == IFIFO || type == IFSOCK)
+		return (0);	/* no blocks: di_rdev is where di_db[0] would be */
 	for (i = 0; i < NDADDR + NIADDR; i++)
 		if (ptrs[i] < 0 || ptrs[i] >= fs->fs_size)
 			return (EIO);
@@ -435,4 +437,48 @@ ffs_sbupdate(struct ufsmount *ump, int waitfor)
 	if (waitfor == MNT_WAIT && (error = molt_blk_sync(minor(ump->um_dev))) != 0)
 		allerror = error;
 	return (allerror);
+}
+
+/*
+ * The vnode of a file handle (locked, referenced): its inode must be in
+ * use and, unless the handle's generation is 0, of that generation.
+ * No exports in Molt: nam, exflagsp and credanonp are not used.
+ */
+int
+ffs_fhtovp(struct mount *mp, struct fid *fhp, struct mbuf *nam, struct vnode **vpp,
+    int *exflagsp, struct ucred **credanonp)
+{
+	struct ufid *ufhp = (struct ufid *)fhp;
+	struct fs *fs = VFSTOUFS(mp)->um_fs;
+	struct vnode *nvp;
+	struct inode *ip;
+	int error;
+
+	*vpp = NULL;
+	if (ufhp->ufid_len != sizeof(struct ufid) || ufhp->ufid_ino < ROOTINO ||
+	    ufhp->ufid_ino >= (ino_t)(fs->fs_ncg * fs->fs_ipg))
+		return (ESTALE);
+	if ((error = VFS_VGET(mp, ufhp->ufid_ino, &nvp)) != 0)
+		return (error == EINVAL ? ESTALE : error);
+	ip = VTOI(nvp);
+	if (ip->i_mode == 0 || (ufhp->ufid_gen != 0 && ip->i_gen != ufhp->ufid_gen)) {
+		vput(nvp);
+		return (ESTALE);
+	}
+	*vpp = nvp;
+	return (0);
+}
+
+/* The file handle of vp's inode. */
+int
+ffs_vptofh(struct vnode *vp, struct fid *fhp)
+{
+	struct inode *ip = VTOI(vp);
+	struct ufid *ufhp = (struct ufid *)fhp;
+
+	bzero(fhp, sizeof(*fhp));
+	ufhp->ufid_len = sizeof(struct ufid);
+	ufhp->ufid_ino = ip->i_number;
+	ufhp->ufid_gen = ip->i_gen;
+	return (0);
 }

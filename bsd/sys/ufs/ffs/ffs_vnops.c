@@ -6,11 +6,13 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/proc.h>
+#include <sys/malloc.h>
 #include <sys/buf.h>
 #include <sys/mount.h>
 #include <sys/vnode.h>
 #include <sys/uio.h>
 #include <sys/kernel.h>
+#include <sys/molt_shims.h>
 #include <ufs/ufs/inode.h>
 #include <ufs/ufs/ufsmount.h>
 #include <ufs/ufs/ufs_extern.h>
@@ -23,6 +25,7 @@ static struct vnodeopv_entry_desc ffs_vnodeop_entries[] = {
 	{ &vop_default_desc, vop_eopnotsupp },
 	{ &vop_lookup_desc, ufs_lookup },
 	{ &vop_create_desc, ufs_create },
+	{ &vop_mknod_desc, ufs_mknod },
 	{ &vop_open_desc, ufs_open },
 	{ &vop_close_desc, ufs_close },
 	{ &vop_access_desc, ufs_access },
@@ -142,7 +145,8 @@ ffs_write(void *v)
 		xfersize = fs->fs_bsize - blkoffset;
 		if (uio->uio_resid < xfersize)
 			xfersize = uio->uio_resid;
-		error = ffs_balloc(ip, lbn, (int)(blkoffset + xfersize), cred, &bp, 0);
+		error = ffs_balloc(ip, lbn, (int)(blkoffset + xfersize), cred, &bp,
+		    (ioflag & IO_SYNC) ? B_SYNC : 0);
 		if (error)
 			break;
 		if ((u_int64_t)uio->uio_offset + xfersize > ip->i_size)
@@ -166,8 +170,14 @@ ffs_write(void *v)
 	}
 	if (resid > uio->uio_resid && cred != NOCRED && cred->cr_uid != 0)
 		ip->i_mode &= ~(ISUID | ISGID);
-	if (error && (ioflag & IO_UNIT)) {
-		(void)VOP_TRUNCATE(vp, (off_t)osize, ioflag & IO_SYNC, cred, uio->uio_procp);
+	/*
+	 * A failed write that wrote nothing (or must be all or nothing)
+	 * leaves the file as it was: what ffs_balloc grew (a fragment run
+	 * made a block) is cut back to the old size.
+	 */
+	if (error && ((ioflag & IO_UNIT) || uio->uio_resid == resid)) {
+		if (ip->i_size != osize || (ioflag & IO_UNIT))
+			(void)VOP_TRUNCATE(vp, (off_t)osize, ioflag & IO_SYNC, cred, uio->uio_procp);
 		uio->uio_offset -= resid - uio->uio_resid;
 		uio->uio_resid = resid;
 	} else if (resid > uio->uio_resid && (ioflag & IO_SYNC))
@@ -175,14 +185,59 @@ ffs_write(void *v)
 	return (error);
 }
 
-/* Writes the file's dirty buffers and inode; with MNT_WAIT, the metadata too. */
+/*
+ * Writes the dirty buffers of the indirect tree at fragment nb (level 0:
+ * a single indirect block), children before their parent.
+ */
+static int
+ffs_fsync_indir(struct inode *ip, daddr_t nb, int level)
+{
+	struct fs *fs = ip->i_fs;
+	struct buf *bp;
+	daddr_t *copy;
+	int i, error = 0, e;
+
+	if (nb <= 0 || nb >= fs->fs_size)
+		return (0);
+	if (level > 0) {
+		if ((error = bread(ip->i_devvp, fsbtodb(fs, nb), fs->fs_bsize, NOCRED, &bp)) != 0) {
+			brelse(bp);
+			return (error);
+		}
+		copy = malloc(fs->fs_bsize, M_TEMP, M_WAITOK);
+		bcopy(bp->b_data, copy, (u_int)fs->fs_bsize);
+		brelse(bp);
+		for (i = 0; i < NINDIR(fs); i++)
+			if (copy[i] != 0 && (e = ffs_fsync_indir(ip, copy[i], level - 1)) != 0 &&
+			    error == 0)
+				error = e;
+		free(copy, M_TEMP);
+	}
+	bp = incore(ip->i_devvp, fsbtodb(fs, nb));
+	if (bp != NULL && (bp->b_flags & (B_DELWRI | B_BUSY)) == B_DELWRI) {
+		bp = getblk(ip->i_devvp, fsbtodb(fs, nb), bp->b_bcount, 0, 0);
+		if ((e = bwrite(bp)) != 0 && error == 0)
+			error = e;
+	}
+	return (error);
+}
+
+/*
+ * Writes a file (or directory) to disk: its data blocks, then its inode,
+ * then its indirect blocks. That order keeps the image consistent at
+ * every step: an inode may point at an indirect block that lacks new
+ * pointers (a hole, until the next step), never the other way round (a
+ * pointer past the end of the file on disk). With MNT_WAIT the disk is
+ * synced too: when fsync returns, the file is there after any crash.
+ */
 int
 ffs_fsync(void *v)
 {
 	struct vop_fsync_args *ap = v;
 	struct vnode *vp = ap->a_vp;
+	struct inode *ip = VTOI(vp);
 	struct buf *bp;
-	int error = 0, e;
+	int error = 0, e, level, hasindir = 0, shortlink;
 
 	while ((bp = LIST_FIRST(&vp->v_dirtyblkhd)) != NULL) {
 		if (bp->b_flags & B_BUSY)
@@ -191,10 +246,20 @@ ffs_fsync(void *v)
 		if ((e = bwrite(bp)) != 0 && error == 0)
 			error = e;
 	}
-	if ((e = VOP_UPDATE(vp, NULL, NULL, ap->a_waitfor == MNT_WAIT)) != 0 && error == 0)
+	/* A short symlink keeps its text where the pointers would be. */
+	shortlink = vp->v_type == VLNK &&
+	    ip->i_size < (u_int64_t)vp->v_mount->mnt_maxsymlinklen;
+	for (level = 0; level < NIADDR && !shortlink; level++)
+		if (ip->i_ib[level] != 0)
+			hasindir = 1;
+	if ((e = VOP_UPDATE(vp, NULL, NULL, ap->a_waitfor == MNT_WAIT || hasindir)) != 0 &&
+	    error == 0)
 		error = e;
-	if (ap->a_waitfor == MNT_WAIT &&
-	    (e = VOP_FSYNC(VTOI(vp)->i_devvp, ap->a_cred, MNT_WAIT, ap->a_p)) != 0 && error == 0)
+	if (hasindir)
+		for (level = 0; level < NIADDR; level++)
+			if ((e = ffs_fsync_indir(ip, ip->i_ib[level], level)) != 0 && error == 0)
+				error = e;
+	if (ap->a_waitfor == MNT_WAIT && (e = molt_blk_sync(minor(ip->i_dev))) != 0 && error == 0)
 		error = e;
 	return (error);
 }

@@ -11,6 +11,18 @@
 
 typedef long doff_t;		/* offset within a directory */
 
+/*
+ * A UFS file's fid (in a fhandle): inode number and generation. Molt:
+ * ufid_gen 0 matches any generation (the FUSE mount names files by
+ * number alone, as the kernel hands them back).
+ */
+struct ufid {
+	u_int16_t ufid_len;	/* sizeof(struct ufid) */
+	u_int16_t ufid_pad;
+	ino_t	  ufid_ino;	/* file number */
+	int32_t	  ufid_gen;	/* generation number, or 0 */
+};
+
 struct inode {
 	LIST_ENTRY(inode) i_hash;	/* on the inode hash chain */
 	struct	vnode *i_vnode;		/* its vnode */

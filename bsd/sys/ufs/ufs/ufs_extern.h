@@ -34,6 +34,7 @@ int	ufs_init(void);
 
 int	ufs_lookup(void *);
 int	ufs_create(void *);
+int	ufs_mknod(void *);
 int	ufs_open(void *);
 int	ufs_close(void *);
 int	ufs_access(void *);

@@ -8,10 +8,18 @@
  *
  * Every entry read from disk is checked (ufs_dirbadentry) before use;
  * a damaged chunk is skipped, never trusted.
+ *
+ * Ordering (4.4BSD's synchronous metadata): every change to a directory
+ * block is written before the call returns (bwrite, or IO_SYNC for a new
+ * chunk), so a name reaches the disk only after its inode (the callers
+ * write the inode first) and a removed name is gone from the disk before
+ * the inode's link count drops. A crash can leave an inode with more
+ * links than names, never a name without its inode.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/proc.h>
+#include <sys/malloc.h>
 #include <sys/buf.h>
 #include <sys/mount.h>
 #include <sys/namei.h>
@@ -267,24 +275,28 @@ ufs_direnter(struct inode *ip, struct vnode *dvp, struct componentname *cnp)
 	newentrysize = DIRECTSIZ(newdir.d_namlen);
 
 	if (dp->i_count == 0) {
-		/* A new chunk at the end of the directory. */
+		/*
+		 * A new chunk at the end of the directory, written whole (the
+		 * entry's d_reclen spans it) so the size on disk stays a
+		 * multiple of DIRBLKSIZ.
+		 */
 		if (dp->i_offset & (DIRBLKSIZ - 1))
 			panic("ufs_direnter: new chunk not aligned");
 		newdir.d_reclen = DIRBLKSIZ;
+		dirbuf = malloc(DIRBLKSIZ, M_TEMP, M_WAITOK);
+		bzero(dirbuf, DIRBLKSIZ);
+		bcopy(&newdir, dirbuf, newentrysize);
 		auio.uio_offset = dp->i_offset;
-		auio.uio_resid = newentrysize;
-		aiov.iov_len = newentrysize;
-		aiov.iov_base = (caddr_t)&newdir;
+		auio.uio_resid = DIRBLKSIZ;
+		aiov.iov_len = DIRBLKSIZ;
+		aiov.iov_base = dirbuf;
 		auio.uio_iov = &aiov;
 		auio.uio_iovcnt = 1;
 		auio.uio_rw = UIO_WRITE;
 		auio.uio_segflg = UIO_SYSSPACE;
 		auio.uio_procp = NULL;
-		error = VOP_WRITE(dvp, &auio, IO_NODELOCKED, cnp->cn_cred);
-		if (error == 0) {
-			dp->i_size = roundup(dp->i_size, DIRBLKSIZ);
-			dp->i_flag |= IN_CHANGE;
-		}
+		error = VOP_WRITE(dvp, &auio, IO_NODELOCKED | IO_SYNC | IO_UNIT, cnp->cn_cred);
+		free(dirbuf, M_TEMP);
 		return (error);
 	}
 	/* Into the slack of the entry at i_offset. */
@@ -305,9 +317,8 @@ ufs_direnter(struct inode *ip, struct vnode *dvp, struct componentname *cnp)
 		ep = (struct direct *)((char *)ep + dsize);
 	}
 	bcopy(&newdir, ep, newentrysize);
-	bdwrite(bp);
 	dp->i_flag |= IN_CHANGE | IN_UPDATE;
-	return (0);
+	return (bwrite(bp));
 }
 
 /* Removes the entry ufs_lookup found (merging it into its predecessor). */
@@ -331,9 +342,8 @@ ufs_dirremove(struct vnode *dvp, struct componentname *cnp)
 		ep->d_ino = 0;
 	else
 		ep->d_reclen += dp->i_reclen;
-	bdwrite(bp);
 	dp->i_flag |= IN_CHANGE | IN_UPDATE;
-	return (0);
+	return (bwrite(bp));
 }
 
 /* Points the entry ufs_lookup found at ip instead. */
@@ -354,9 +364,8 @@ ufs_dirrewrite(struct inode *dp, struct inode *ip, struct componentname *cnp)
 	ep = (struct direct *)dirbuf;
 	ep->d_ino = ip->i_number;
 	ep->d_type = IFTODT(ip->i_mode);
-	bdwrite(bp);
 	dp->i_flag |= IN_CHANGE | IN_UPDATE;
-	return (0);
+	return (bwrite(bp));
 }
 
 /* 1 if directory ip holds nothing but "." and ".." (any damage: 0). */

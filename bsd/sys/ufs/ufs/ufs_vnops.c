@@ -6,6 +6,15 @@
  * Conventions (4.4BSD's): operations that take a directory with
  * WILLRELE release it (vput) whatever happens; a created vnode is
  * returned locked; the name buffer is freed unless SAVESTART.
+ *
+ * Ordering (4.4BSD-Lite2's synchronous metadata, what FFS needs to be
+ * repairable after a crash): an inode is written (VOP_UPDATE waiting)
+ * before the first name that refers to it, and a link count is raised
+ * on disk before a new name is entered; names are removed (written)
+ * before the count drops. A crash therefore leaves at most inodes with
+ * more links than names, or with none (fsck clears or reconnects them),
+ * never a name for a missing inode. Cylinder groups and the summary
+ * are written later (fsck rebuilds them).
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -27,6 +36,7 @@
 #include <ufs/ffs/fs.h>
 
 #define LINK_MAX	32767
+#define UFS_TIME_FITS(t)	((t) >= -2147483647L - 1 && (t) <= 2147483647L)
 
 static void
 freename(struct componentname *cnp)
@@ -70,7 +80,7 @@ ufs_makeinode(int mode, struct vnode *dvp, struct vnode **vpp, struct componentn
 	ip->i_mode = mode;
 	tvp->v_type = IFTOVT(mode);
 	ip->i_nlink = 1;
-	if ((error = VOP_UPDATE(tvp, NULL, NULL, 0)) != 0 ||
+	if ((error = VOP_UPDATE(tvp, NULL, NULL, 1)) != 0 ||
 	    (error = ufs_direnter(ip, dvp, cnp)) != 0) {
 		ip->i_nlink = 0;
 		ip->i_flag |= IN_CHANGE;
@@ -90,6 +100,35 @@ ufs_create(void *v)
 
 	return (ufs_makeinode(MAKEIMODE(ap->a_vap->va_type, ap->a_vap->va_mode),
 	    ap->a_dvp, ap->a_vpp, ap->a_cnp));
+}
+
+/* A special file: fifo, socket, character or block device. */
+int
+ufs_mknod(void *v)
+{
+	struct vop_mknod_args *ap = v;
+	struct vattr *vap = ap->a_vap;
+	struct inode *ip;
+	int error;
+
+	if (vap->va_type != VCHR && vap->va_type != VBLK && vap->va_type != VFIFO &&
+	    vap->va_type != VSOCK) {
+		release_dir(ap->a_dvp, ap->a_cnp);
+		return (EINVAL);
+	}
+	error = ufs_makeinode(MAKEIMODE(vap->va_type, vap->va_mode), ap->a_dvp,
+	    ap->a_vpp, ap->a_cnp);
+	if (error)
+		return (error);
+	ip = VTOI(*ap->a_vpp);
+	if (vap->va_rdev != (dev_t)VNOVAL) {
+		ip->i_rdev = vap->va_rdev;
+		ip->i_flag |= IN_ACCESS | IN_CHANGE | IN_UPDATE;
+		error = VOP_UPDATE(*ap->a_vpp, NULL, NULL, 1);
+	}
+	vput(*ap->a_vpp);
+	*ap->a_vpp = NULL;
+	return (error);
 }
 
 int
@@ -197,6 +236,10 @@ ufs_setattr(void *v)
 	if (vap->va_atime.tv_sec != VNOVAL || vap->va_mtime.tv_sec != VNOVAL) {
 		if (rdonly)
 			return (EROFS);
+		/* UFS1 keeps seconds in 32 bits: refuse what would not fit. */
+		if ((vap->va_atime.tv_sec != VNOVAL && !UFS_TIME_FITS(vap->va_atime.tv_sec)) ||
+		    (vap->va_mtime.tv_sec != VNOVAL && !UFS_TIME_FITS(vap->va_mtime.tv_sec)))
+			return (EOVERFLOW);
 		if (cred->cr_uid != ip->i_uid && (error = suser(cred, NULL)) != 0 &&
 		    (error = VOP_ACCESS(vp, VWRITE, cred, ap->a_p)) != 0)
 			return (error);
@@ -268,7 +311,7 @@ ufs_link(void *v)
 	}
 	ip->i_nlink++;
 	ip->i_flag |= IN_CHANGE;
-	error = VOP_UPDATE(vp, NULL, NULL, 0);
+	error = VOP_UPDATE(vp, NULL, NULL, 1);
 	if (error == 0)
 		error = ufs_direnter(ip, dvp, cnp);
 	if (error) {
@@ -298,7 +341,7 @@ ufs_setdotdot(struct vnode *vp, ino_t parent, struct ucred *cred)
 		return (EIO);
 	dirbuf.dotdot_ino = parent;
 	return (vn_rdwr(UIO_WRITE, vp, (caddr_t)&dirbuf, sizeof(dirbuf), (off_t)0,
-	    UIO_SYSSPACE, IO_NODELOCKED, cred, NULL, NULL));
+	    UIO_SYSSPACE, IO_NODELOCKED | IO_SYNC, cred, NULL, NULL));
 }
 
 /*
@@ -351,7 +394,7 @@ ufs_rename(void *v)
 	/* 1: an extra link while both names may exist. */
 	ip->i_nlink++;
 	ip->i_flag |= IN_CHANGE;
-	if ((error = VOP_UPDATE(fvp, NULL, NULL, 0)) != 0)
+	if ((error = VOP_UPDATE(fvp, NULL, NULL, 1)) != 0)
 		goto bad;
 
 	/* 2: the target name. */
@@ -360,7 +403,7 @@ ufs_rename(void *v)
 		if (doingdirectory && newparent) {
 			dp->i_nlink++;
 			dp->i_flag |= IN_CHANGE;
-			if ((error = VOP_UPDATE(tdvp, NULL, NULL, 0)) != 0)
+			if ((error = VOP_UPDATE(tdvp, NULL, NULL, 1)) != 0)
 				goto bad;
 		}
 		if ((error = ufs_direnter(ip, tdvp, tcnp)) != 0) {
@@ -482,6 +525,7 @@ ufs_mkdir(void *v)
 	struct componentname *cnp = ap->a_cnp;
 	struct inode *ip, *dp = VTOI(dvp);
 	struct dirtemplate dirtemplate;
+	char *chunk;
 	int error, dmode;
 
 	if ((nlink_t)dp->i_nlink >= LINK_MAX) {
@@ -500,25 +544,28 @@ ufs_mkdir(void *v)
 	ip->i_mode = dmode;
 	tvp->v_type = VDIR;
 	ip->i_nlink = 2;
-	error = VOP_UPDATE(tvp, NULL, NULL, 0);
 
+	/*
+	 * The first chunk (".", ".." and empty space), then the inode
+	 * (IO_SYNC writes both), then the parent's raised link count, all
+	 * on disk before the name that makes the directory reachable.
+	 */
+	dirtemplate = mastertemplate;
+	dirtemplate.dot_ino = ip->i_number;
+	dirtemplate.dotdot_ino = dp->i_number;
+	chunk = malloc(DIRBLKSIZ, M_TEMP, M_WAITOK);
+	bzero(chunk, DIRBLKSIZ);
+	bcopy(&dirtemplate, chunk, sizeof(dirtemplate));
+	error = vn_rdwr(UIO_WRITE, tvp, chunk, DIRBLKSIZ, (off_t)0, UIO_SYSSPACE,
+	    IO_NODELOCKED | IO_SYNC | IO_UNIT, cnp->cn_cred, NULL, NULL);
+	free(chunk, M_TEMP);
 	/* The parent gains a link from our "..". */
 	dp->i_nlink++;
 	dp->i_flag |= IN_CHANGE;
 	if (error == 0)
-		error = VOP_UPDATE(dvp, NULL, NULL, 0);
-	if (error == 0) {
-		dirtemplate = mastertemplate;
-		dirtemplate.dot_ino = ip->i_number;
-		dirtemplate.dotdot_ino = dp->i_number;
-		error = vn_rdwr(UIO_WRITE, tvp, (caddr_t)&dirtemplate, sizeof(dirtemplate),
-		    (off_t)0, UIO_SYSSPACE, IO_NODELOCKED, cnp->cn_cred, NULL, NULL);
-	}
-	if (error == 0) {
-		ip->i_size = DIRBLKSIZ;
-		ip->i_flag |= IN_CHANGE;
+		error = VOP_UPDATE(dvp, NULL, NULL, 1);
+	if (error == 0)
 		error = ufs_direnter(ip, dvp, cnp);
-	}
 	if (error) {
 		dp->i_nlink--;
 		dp->i_flag |= IN_CHANGE;
@@ -584,9 +631,10 @@ ufs_symlink(void *v)
 		bcopy(ap->a_target, (char *)ip->i_shortlink, len);
 		ip->i_size = len;
 		ip->i_flag |= IN_CHANGE | IN_UPDATE;
+		error = VOP_UPDATE(vp, NULL, NULL, 1);
 	} else
 		error = vn_rdwr(UIO_WRITE, vp, ap->a_target, len, (off_t)0,
-		    UIO_SYSSPACE, IO_NODELOCKED, ap->a_cnp->cn_cred, NULL, NULL);
+		    UIO_SYSSPACE, IO_NODELOCKED | IO_SYNC, ap->a_cnp->cn_cred, NULL, NULL);
 	vput(vp);
 	return (error);
 }

@@ -4,9 +4,5 @@
 #![forbid(unsafe_code)]
 
 fn main() {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some("serve") {
-        args.insert(0, "node".into());
-    }
-    std::process::exit(molt_net::cli_main(args));
+    std::process::exit(molt_net::cli::node_program_main(std::env::args().skip(1).collect()));
 }

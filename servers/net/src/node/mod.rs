@@ -122,8 +122,7 @@ pub fn run(cfg: NodeConfig) -> i32 {
     let handle = match molt_shims::platform::pkt_open(&cfg.iface) {
         Ok(h) => h,
         Err(e) => {
-            let hint = if e == bsd::ENXIO as i32 { " (no such interface; make it with: ip tuntap add dev NAME mode tap)" } else { "" };
-            eprintln!("molt net: cannot open {}: {}{hint}", cfg.iface, Errno(e));
+            eprintln!("{}", crate::diagnose::open_failed(&cfg.iface, e));
             return 1;
         }
     };

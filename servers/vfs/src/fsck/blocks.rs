@@ -1,8 +1,10 @@
 //! Phase 1: blocks and sizes. Marks the metadata of every cylinder group
 //! as used, then checks each allocated inode: its type, its size, and
 //! every block pointer (direct and through up to three levels of indirect
-//! blocks): in range, not in metadata, not claimed twice, not past the
-//! end of the file, and the block count. A bad inode is cleared (repair).
+//! blocks): in range, not in metadata, not claimed twice, and the block
+//! count. A bad inode is cleared (repair); pointers past the end of the
+//! file (a crash between a pointer's write and its inode's) are cleared
+//! and their blocks freed, the file kept.
 use super::{Fsck, InodeInfo, Kind};
 use crate::bsd;
 use crate::ondisk::{Buf, Layout, DINODE_SIZE, MAXSYMLINKLEN, ROOTINO};
@@ -43,6 +45,12 @@ struct Walk {
     claimed: Vec<i64>,
     data: Vec<(i64, i64)>,
     bad: Option<String>,
+    /// Pointers to blocks past the end of the file, to be cleared (and the
+    /// blocks freed): `(None, i)` is the inode's pointer i (direct, then
+    /// indirect), `(Some(frag), i)` entry i of the indirect block at frag.
+    /// A crash leaves these when a pointer reached the disk before the
+    /// inode's new size.
+    past_eof: Vec<(Option<i64>, usize)>,
 }
 
 fn claim(f: &mut Fsck, w: &mut Walk, frag: i64, bytes: i64) {
@@ -84,8 +92,8 @@ fn walk_indirect(f: &mut Fsck, w: &mut Walk, ptr: i64, level: u32, first_lbn: i6
         }
         let lbn = first_lbn + i as i64 * span;
         if (lbn as u64).saturating_mul(bsize as u64) >= size {
-            w.bad.get_or_insert(format!("block pointer past the end of the file (lbn {lbn})"));
-            return Ok(());
+            w.past_eof.push((Some(ptr), i));
+            continue;
         }
         if level == 0 {
             claim(f, w, p, bsize);
@@ -119,7 +127,7 @@ fn check_inode(f: &mut Fsck, ino: i64, d: bsd::dinode) -> Result<(), String> {
         bsd::IFCHR | bsd::IFBLK | bsd::IFIFO | bsd::IFSOCK => Kind::Other,
         _ => Kind::Free,
     };
-    let mut w = Walk { claimed: Vec::new(), data: Vec::new(), bad: None };
+    let mut w = Walk { claimed: Vec::new(), data: Vec::new(), bad: None, past_eof: Vec::new() };
     let bsize = i64::from(fs.fs_bsize);
     if kind == Kind::Free {
         w.bad = Some(format!("unknown file type {:#o}", d.di_mode));
@@ -139,8 +147,8 @@ fn check_inode(f: &mut Fsck, ino: i64, d: bsd::dinode) -> Result<(), String> {
                 continue;
             }
             if lbn as u64 * bsize as u64 >= d.di_size {
-                w.bad = Some(format!("block pointer past the end of the file (lbn {lbn})"));
-                break;
+                w.past_eof.push((None, lbn as usize));
+                continue;
             }
             let bytes = fs.blksize(d.di_size, lbn);
             claim(f, &mut w, p, bytes);
@@ -158,10 +166,10 @@ fn check_inode(f: &mut Fsck, ino: i64, d: bsd::dinode) -> Result<(), String> {
             }
             if p != 0 {
                 if first as u64 * bsize as u64 >= d.di_size {
-                    w.bad = Some("indirect block past the end of the file".into());
-                    break;
+                    w.past_eof.push((None, bsd::NDADDR as usize + level as usize));
+                } else {
+                    walk_indirect(f, &mut w, p, level, first, d.di_size)?;
                 }
-                walk_indirect(f, &mut w, p, level, first, d.di_size)?;
             }
             first += nindir.pow(level + 1);
         }
@@ -185,10 +193,27 @@ fn check_inode(f: &mut Fsck, ino: i64, d: bsd::dinode) -> Result<(), String> {
         }
         return Ok(());
     }
+    let mut d = d;
+    if !w.past_eof.is_empty() {
+        f.crash_problem(format!("inode {ino}: {} block pointers past the end of the file: freed", w.past_eof.len()));
+        if f.repair {
+            for &(at, i) in &w.past_eof {
+                match at {
+                    None if i < bsd::NDADDR as usize => d.di_db[i] = 0,
+                    None => d.di_ib[i - bsd::NDADDR as usize] = 0,
+                    Some(frag) => {
+                        let off = fs.frag_bytes(frag) + 4 * i as u64;
+                        f.write(off, &0i32.to_le_bytes())?;
+                    }
+                }
+            }
+            f.write_inode(ino, &d)?;
+        }
+    }
     let frags = w.claimed.len() as i64;
     let blocks = frags * i64::from(fs.fs_fsize) / 512;
     if i64::from(d.di_blocks) != blocks {
-        f.problem(format!("inode {ino}: block count {} should be {blocks}", d.di_blocks));
+        f.crash_problem(format!("inode {ino}: block count {} should be {blocks}", d.di_blocks));
         if f.repair {
             let mut nd = d;
             nd.di_blocks = blocks as i32;

@@ -65,10 +65,10 @@ pub(super) fn phase5(f: &mut Fsck) -> Result<(), String> {
             let map = &mut cgb.bytes_mut()[iusedoff..];
             if isset(map, i as usize) != inuse {
                 if ino >= ROOTINO {
-                    f.problem(format!("cylinder group {c}: inode {ino} marked {} in the map",
+                    f.crash_problem(format!("cylinder group {c}: inode {ino} marked {} in the map",
                         if inuse { "free" } else { "used" }));
                 } else {
-                    f.problem(format!("cylinder group {c}: reserved inode {ino} marked free"));
+                    f.crash_problem(format!("cylinder group {c}: reserved inode {ino} marked free"));
                 }
                 if inuse { setbit(map, i as usize) } else { clrbit(map, i as usize) }
                 dirty = true;
@@ -86,7 +86,7 @@ pub(super) fn phase5(f: &mut Fsck) -> Result<(), String> {
             }
         }
         if map_problems > 0 {
-            f.problem(format!("cylinder group {c}: {map_problems} fragments wrongly marked in the free map"));
+            f.crash_problem(format!("cylinder group {c}: {map_problems} fragments wrongly marked in the free map"));
         }
         let (nbfree, nffree, frsum) = count_free(&fs, &cgb.bytes()[freeoff..], ndblk);
         let want = bsd::csum { cs_ndir: ndir, cs_nbfree: nbfree, cs_nifree: nifree, cs_nffree: nffree };
@@ -120,7 +120,7 @@ pub(super) fn phase5(f: &mut Fsck) -> Result<(), String> {
     let raw = f.read(fs.frag_bytes(i64::from(fs.fs_csaddr)), fs.fs_ncg as usize * 16)?;
     let want_raw = crate::ondisk::csum_bytes(&sums);
     if raw != want_raw {
-        f.problem("summary information is wrong".into());
+        f.crash_problem("summary information is wrong".into());
         if f.repair {
             f.write(fs.frag_bytes(i64::from(fs.fs_csaddr)), &want_raw)?;
         }
@@ -129,7 +129,7 @@ pub(super) fn phase5(f: &mut Fsck) -> Result<(), String> {
     if sbt.cs_ndir != total.cs_ndir || sbt.cs_nbfree != total.cs_nbfree || sbt.cs_nifree != total.cs_nifree
         || sbt.cs_nffree != total.cs_nffree
     {
-        f.problem("superblock free counts are wrong".into());
+        f.crash_problem("superblock free counts are wrong".into());
     }
     if f.repair && (!f.report.problems.is_empty() || fs.fs_clean == 0) {
         let sb: &mut bsd::fs = f.sb.view_mut(0);

@@ -28,6 +28,12 @@ mod names;
 pub struct Report {
     /// One line per problem found (fixed or not).
     pub problems: Vec<String>,
+    /// The problems that a crash of FFS (synchronous metadata, see
+    /// servers/vfs/README.md) cannot cause: any of these after a crash
+    /// means the write ordering failed. The others are free maps and
+    /// counts, block counts, unreferenced inodes and link counts above
+    /// the names found (and the lost+found made to hold what it found).
+    pub unexpected: Vec<String>,
     /// Whether the problems were repaired.
     pub repaired: bool,
     pub files: u64,
@@ -84,6 +90,11 @@ pub(crate) struct Fsck {
 
 impl Fsck {
     pub fn problem(&mut self, what: String) {
+        self.report.unexpected.push(what.clone());
+        self.report.problems.push(what);
+    }
+    /// A problem a crash may leave (see [`Report::unexpected`]).
+    pub fn crash_problem(&mut self, what: String) {
         self.report.problems.push(what);
     }
     pub fn read(&self, off: u64, len: usize) -> Result<Vec<u8>, String> {
@@ -123,14 +134,50 @@ impl Fsck {
 
 /// Reads and checks the superblock (the same rules as ffs_checksb).
 pub fn read_superblock(file: &File, image_len: u64) -> Result<Buf, Unusable> {
-    if image_len < SBOFF + bsd::SBSIZE as u64 {
-        return Err(Unusable("image too small for a superblock".into()));
+    read_superblock_at(file, image_len, SBOFF).map_err(|p| Unusable(format!("bad superblock: {p}")))
+}
+
+/// The superblock (or a copy of it) at byte `off`, checked.
+fn read_superblock_at(file: &File, image_len: u64, off: u64) -> Result<Buf, String> {
+    if off.checked_add(bsd::SBSIZE as u64).is_none_or(|end| end > image_len) {
+        return Err("image too small for a superblock there".into());
     }
     let mut raw = vec![0u8; bsd::SBSIZE as usize];
-    file.read_exact_at(&mut raw, SBOFF).map_err(|e| Unusable(e.to_string()))?;
+    file.read_exact_at(&mut raw, off).map_err(|e| e.to_string())?;
     let sb = Buf::from_bytes(&raw);
     let fs: &bsd::fs = sb.view(0);
-    superblock_problem(fs, image_len).map(|p| Err(Unusable(format!("bad superblock: {p}")))).unwrap_or(Ok(sb))
+    superblock_problem(fs, image_len).map(Err).unwrap_or(Ok(sb))
+}
+
+/// Where a superblock copy may be found: newfs puts one in every cylinder
+/// group, the first at sector 32 (16 KiB, 4.4BSD's `fsck -b 32`); then
+/// every 8 KiB up to 64 MiB, which covers the first groups of any
+/// geometry this FFS makes.
+fn backup_offsets(image_len: u64) -> impl Iterator<Item = u64> {
+    let scan = (3..).map(|i: u64| i * 8192).take_while(move |&o| o < image_len.min(64 << 20));
+    std::iter::once(32 * 512).chain(scan.filter(|&o| o != 32 * 512))
+}
+
+/// The superblock to check with: the primary, else (or if `sector` names
+/// one) a copy; the second value says which copy, if not the primary.
+fn choose_superblock(file: &File, image_len: u64, sector: Option<u64>) -> Result<(Buf, Option<String>), Unusable> {
+    if let Some(n) = sector {
+        let off = n.checked_mul(512).ok_or_else(|| Unusable(format!("-b {n}: EINVAL: not a sector of the image")))?;
+        let sb = read_superblock_at(file, image_len, off).map_err(|p| Unusable(format!("superblock at sector {n}: {p}")))?;
+        let note = (off != SBOFF).then(|| format!("using the superblock copy at sector {n} (-b {n})"));
+        return Ok((sb, note));
+    }
+    let why = match read_superblock_at(file, image_len, SBOFF) {
+        Ok(sb) => return Ok((sb, None)),
+        Err(p) => p,
+    };
+    for off in backup_offsets(image_len) {
+        if let Ok(sb) = read_superblock_at(file, image_len, off) {
+            let note = format!("primary superblock is damaged ({why}): using the copy at sector {}", off / 512);
+            return Ok((sb, Some(note)));
+        }
+    }
+    Err(Unusable(format!("bad superblock: {why}; no copy found either")))
 }
 
 fn superblock_problem(fs: &bsd::fs, image_len: u64) -> Option<String> {
@@ -180,10 +227,18 @@ fn superblock_problem(fs: &bsd::fs, image_len: u64) -> Option<String> {
 
 /// Checks the image at `path`; with `repair`, fixes what it finds.
 pub fn check(path: &Path, repair: bool) -> Result<Report, Unusable> {
+    check_with(path, repair, None)
+}
+
+/// [`check`], starting from the superblock copy at 512-byte sector
+/// `sector` if given (`molt fs check -b N`), else from the primary or,
+/// if that is damaged, the first good copy. A copy used is a problem
+/// found; repairing writes it back as the primary.
+pub fn check_with(path: &Path, repair: bool, sector: Option<u64>) -> Result<Report, Unusable> {
     let file = OpenOptions::new().read(true).write(repair).open(path)
         .map_err(|e| Unusable(format!("{}: {e}", path.display())))?;
     let image_len = file.metadata().map_err(|e| Unusable(e.to_string()))?.len();
-    let sb = read_superblock(&file, image_len)?;
+    let (sb, copy) = choose_superblock(&file, image_len, sector)?;
     let fs: bsd::fs = *sb.view(0);
     let ninodes = fs.inodes() as usize;
     let blank = InodeInfo { kind: Kind::Free, nlink: 0, size: 0, blocks: Vec::new(), links_found: 0, parent: 0, reached: false };
@@ -198,6 +253,9 @@ pub fn check(path: &Path, repair: bool) -> Result<Report, Unusable> {
         image_len,
         lost_found: None,
     };
+    if let Some(note) = copy {
+        f.problem(note);
+    }
     let run = |f: &mut Fsck| -> Result<(), String> {
         blocks::phase1(f)?;
         names::phase2(f)?;

@@ -221,6 +221,60 @@ fn add_entry(f: &mut Fsck, dir: u32, name: &[u8], ino: u32, dtype: u8) -> Result
     Ok(false)
 }
 
+/// A whole free block (its first fragment), from what phases 1-4 found in use.
+fn free_block(f: &Fsck) -> Option<i64> {
+    let fs = f.fs;
+    let frag = i64::from(fs.fs_frag);
+    for c in 0..i64::from(fs.fs_ncg) {
+        let end = (fs.cgbase(c) + i64::from(fs.fs_fpg)).min(i64::from(fs.fs_size));
+        let mut b = (fs.cgdmin(c) + frag - 1) / frag * frag;
+        while b + frag <= end {
+            if (b..b + frag).all(|d| !f.is_used(d)) {
+                return Some(b);
+            }
+            b += frag;
+        }
+    }
+    None
+}
+
+/// A block of empty directory chunks.
+fn empty_chunks(bsize: usize) -> Vec<u8> {
+    let mut data = Vec::with_capacity(bsize);
+    while data.len() < bsize {
+        put_direct(&mut data, 0, 0, b"", CHUNK);
+    }
+    data
+}
+
+/// Adds a block of empty chunks to directory `dir` (as 4.4BSD fsck's
+/// expanddir does for a full lost+found); false if it cannot (no free
+/// block, no direct pointer left, or a last block that is fragments).
+fn grow_dir(f: &mut Fsck, dir: u32) -> Result<bool, String> {
+    let fs = f.fs;
+    let bsize = fs.fs_bsize as u64;
+    let size = f.inodes[dir as usize].size;
+    let lbn = (size / bsize) as usize;
+    if !size.is_multiple_of(bsize) || lbn >= bsd::NDADDR as usize {
+        return Ok(false);
+    }
+    let Some(block) = free_block(f) else { return Ok(false) };
+    f.write(fs.frag_bytes(block), &empty_chunks(bsize as usize))?;
+    let mut d = f.read_inode(i64::from(dir))?;
+    d.di_db[lbn] = block as i32;
+    d.di_size = size + bsize;
+    d.di_blocks += (bsize / 512) as i32;
+    f.write_inode(i64::from(dir), &d)?;
+    for b in block..block + i64::from(fs.fs_frag) {
+        f.set_used(b, true);
+    }
+    let info = &mut f.inodes[dir as usize];
+    info.size = size + bsize;
+    info.blocks.push((block, bsize as i64));
+    f.report.used_frags += u64::from(fs.fs_frag as u32);
+    Ok(true)
+}
+
 /// Makes /lost+found (as 4.4BSD fsck does when it needs one): a free
 /// inode and a free block, a directory of empty chunks, an entry in the
 /// root. Phase 5 then marks both used in the maps.
@@ -230,19 +284,7 @@ fn make_lost_found(f: &mut Fsck) -> Result<Option<u32>, String> {
         return Ok(None);
     };
     let frag = i64::from(fs.fs_frag);
-    let mut block = None;
-    'groups: for c in 0..i64::from(fs.fs_ncg) {
-        let end = (fs.cgbase(c) + i64::from(fs.fs_fpg)).min(i64::from(fs.fs_size));
-        let mut b = (fs.cgdmin(c) + frag - 1) / frag * frag;
-        while b + frag <= end {
-            if (b..b + frag).all(|d| !f.is_used(d)) {
-                block = Some(b);
-                break 'groups;
-            }
-            b += frag;
-        }
-    }
-    let Some(block) = block else { return Ok(None) };
+    let Some(block) = free_block(f) else { return Ok(None) };
     let root = ROOTINO as u32;
     if !add_entry(f, root, b"lost+found", ino as u32, bsd::DT_DIR as u8)? {
         return Ok(None);
@@ -252,9 +294,7 @@ fn make_lost_found(f: &mut Fsck) -> Result<Option<u32>, String> {
     put_direct(&mut data, ino as u32, bsd::DT_DIR as u8, b".", 0);
     let used = data.len();
     put_direct(&mut data, root, bsd::DT_DIR as u8, b"..", CHUNK - used);
-    while data.len() < bsize {
-        put_direct(&mut data, 0, 0, b"", CHUNK);
-    }
+    data.extend_from_slice(&empty_chunks(bsize - CHUNK));
     f.write(fs.frag_bytes(block), &data)?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i32).unwrap_or(0);
     let mut d = bsd::dinode { di_mode: (bsd::IFDIR | 0o700) as u16, di_nlink: 2, di_size: bsize as u64, ..Default::default() };
@@ -283,7 +323,7 @@ fn make_lost_found(f: &mut Fsck) -> Result<Option<u32>, String> {
     rd.di_nlink += 1;
     f.write_inode(ROOTINO, &rd)?;
     f.report.dirs += 1;
-    f.problem(format!("no lost+found: made one (inode {ino})"));
+    f.crash_problem(format!("no lost+found: made one (inode {ino})"));
     f.lost_found = Some(ino as u32);
     Ok(Some(ino as u32))
 }
@@ -302,7 +342,10 @@ fn reconnect(f: &mut Fsck, ino: u32) -> Result<bool, String> {
     };
     let name = format!("#{ino}");
     let kind = f.inodes[ino as usize].kind;
-    if !add_entry(f, lf, name.as_bytes(), ino, dtype_of(kind))? {
+    // A full lost+found grows by a block.
+    let added = add_entry(f, lf, name.as_bytes(), ino, dtype_of(kind))?
+        || (grow_dir(f, lf)? && add_entry(f, lf, name.as_bytes(), ino, dtype_of(kind))?);
+    if !added {
         return Ok(false);
     }
     f.inodes[ino as usize].links_found += 1;
@@ -314,7 +357,7 @@ pub(super) fn phase3(f: &mut Fsck) -> Result<(), String> {
         if f.inodes[ino].kind != Kind::Dir || f.inodes[ino].reached {
             continue;
         }
-        f.problem(format!("directory inode {ino} is not connected"));
+        f.crash_problem(format!("directory inode {ino} is not connected"));
         if reconnect(f, ino as u32)? {
             let lf = f.lost_found.unwrap_or(ROOTINO as u32);
             f.inodes[ino].reached = true;
@@ -336,7 +379,7 @@ pub(super) fn phase4(f: &mut Fsck) -> Result<(), String> {
             continue;
         }
         if f.inodes[ino].links_found == 0 {
-            f.problem(format!("inode {ino} is not referenced"));
+            f.crash_problem(format!("inode {ino} is not referenced"));
             if f.inodes[ino].size == 0 && f.inodes[ino].blocks.is_empty() {
                 if f.repair {
                     f.write_inode(ino as i64, &bsd::dinode::default())?;
@@ -349,7 +392,12 @@ pub(super) fn phase4(f: &mut Fsck) -> Result<(), String> {
         }
         let found = f.inodes[ino].links_found;
         if i64::from(f.inodes[ino].nlink) != i64::from(found) {
-            f.problem(format!("inode {ino}: link count {} should be {found}", f.inodes[ino].nlink));
+            let what = format!("inode {ino}: link count {} should be {found}", f.inodes[ino].nlink);
+            if i64::from(f.inodes[ino].nlink) > i64::from(found) {
+                f.crash_problem(what);
+            } else {
+                f.problem(what);
+            }
             if f.repair {
                 let mut d = f.read_inode(ino as i64)?;
                 d.di_nlink = found as i16;
