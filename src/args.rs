@@ -112,13 +112,15 @@ pub enum Command {
         qemu: QemuArgs,
     },
     /// Run a benchmark suite: print its table and write target/bench/SUITE.json.
-    #[command(after_help = after_help!("molt bench", "molt bench fs", "molt bench net --mib 16 --rr 500", "molt bench all"))]
+    #[command(after_help = after_help!("molt bench", "molt bench fs", "molt bench net --mib 16 --rr 500", "molt bench fuzz --seeds 10 --calls 1000000", "molt bench all"))]
     Bench {
         /// The suite to run.
         #[arg(value_enum, default_value_t = Suite::Kernel)]
         suite: Suite,
         #[command(flatten)]
         net: molt_net::bench::BenchArgs,
+        #[command(flatten)]
+        fuzz: crate::bench::FuzzArgs,
         #[command(flatten)]
         qemu: QemuArgs,
     },

@@ -10,6 +10,13 @@
 //!   instructions from kernel entry to the first user process;
 //! - without icount, where the TSC follows wall time: the same operations,
 //!   reported as a ratio (IPC round trip ÷ null syscall).
+//!
+//! The fuzz suite (`molt bench fuzz [--seeds N] [--calls M] [--kind
+//! narrow|broad|both] [--seed S]`, declared in [`FuzzArgs`]) boots the ktest image once per kind and
+//! runs N seeds of M random system calls, one fresh fuzzer process per
+//! seed (servers/ktest/src/fuzzrun.rs), and prints calls, rate and
+//! failures per seed and in total; a kernel that halts counts as a failure
+//! of the seed it was running.
 
 use crate::image;
 use crate::qemu::{self, Guest, Options};
@@ -32,6 +39,8 @@ pub enum Suite {
     Net,
     /// every suite above, one after another
     All,
+    /// random system calls with narrow and broad rights: calls, rate, failures (QEMU)
+    Fuzz,
 }
 
 /// A boot of a guest suite: what the progress line calls it, and whether
@@ -186,10 +195,140 @@ fn write_json(out: &serde_json::Value) -> Result<i32> {
     Ok(0)
 }
 
+/// Options of `molt bench fuzz`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct FuzzArgs {
+    /// fuzz: seeds per kind, one fresh fuzzer process each
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub seeds: u64,
+    /// fuzz: random system calls per seed
+    #[arg(long, value_name = "M", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub calls: u64,
+    /// fuzz: which fuzzer: narrow (few rights), broad (every kernel call) or both
+    #[arg(long, value_enum, default_value_t = FuzzKind::Both)]
+    pub kind: FuzzKind,
+    /// fuzz: base seed; seed i is splitmix64(S + i) (with --seeds 1, S itself)
+    #[arg(long, value_name = "S", default_value_t = 0x5eed_0018)]
+    pub seed: u64,
+}
+
+/// The fuzzers `molt bench fuzz` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FuzzKind {
+    /// the fuzzer with few rights and random words
+    Narrow,
+    /// the fuzzer with every kernel call and type-aware arguments
+    Broad,
+    /// one, then the other
+    Both,
+}
+
+/// One seed's result from a `FUZZ` line.
+struct FuzzRun {
+    seed: String,
+    calls: u64,
+    ns: u64,
+    status: String,
+    /// Calls that succeeded (the broad fuzzer reports it; empty otherwise).
+    ok: String,
+}
+
+fn parse_fuzz_lines(log: &str) -> Vec<FuzzRun> {
+    log.lines()
+        .filter_map(|l| l.split("FUZZ ").nth(1))
+        .map(|l| {
+            let field = |k: &str| l.split_whitespace().find_map(|w| w.strip_prefix(k)).unwrap_or("").to_string();
+            FuzzRun {
+                seed: field("seed="),
+                calls: field("calls=").parse().unwrap_or(0),
+                ns: field("ns=").parse().unwrap_or(0),
+                status: field("status="),
+                ok: field("ok="),
+            }
+        })
+        .collect()
+}
+
+/// `molt bench fuzz`: see the module comment.
+pub fn fuzz(plan: &FuzzArgs, base: &Options) -> Result<i32> {
+    let kinds: &[&str] = match plan.kind {
+        FuzzKind::Narrow => &["narrow"],
+        FuzzKind::Broad => &["broad"],
+        FuzzKind::Both => &["narrow", "broad"],
+    };
+    let img = image::build(&image::workspace_root().join("boot/ktest.toml"))?;
+    let mut kinds_json = Vec::new();
+    let mut total_failures = 0;
+    for &kind in kinds {
+        let scenario = if kind == "narrow" { "fuzz" } else { "fuzz-broad" };
+        let cmdline = format!("ktest={scenario} fuzz.seeds={} fuzz.calls={} fuzz.seed={:#x} log=warn", plan.seeds, plan.calls, plan.seed);
+        let opts = Options { cmdline, icount: false, ..base.clone() };
+        // Generous: about 20,000 calls a second under TCG, plus the boot.
+        let timeout = Duration::from_secs(120 + plan.seeds * plan.calls / 2_000);
+        let started = std::time::Instant::now();
+        let mut guest = Guest::spawn(&img, &opts)?;
+        let exit = guest.wait_exit(timeout);
+        let wall = started.elapsed().as_secs_f64();
+        let log = guest.log();
+        let runs = parse_fuzz_lines(&log);
+        let kernel_fault = log.contains("KERNEL FAULT");
+        let passed = matches!(exit, Ok(s) if s == qemu::debug_exit_status(0x10)) && log.contains(&format!("KTEST PASS {scenario}"));
+        println!("Molt fuzz, {kind} rights: {} seeds x {} calls (QEMU TCG)", plan.seeds, plan.calls);
+        println!("{:<20} {:>10} {:>10} {:>12} {:>8} {:>10}", "seed", "calls", "ms", "calls/s", "status", "succeeded");
+        let mut failures = 0u64;
+        let (mut calls, mut ns) = (0u64, 0u64);
+        for r in &runs {
+            let rate = r.calls as f64 / (r.ns.max(1) as f64 / 1e9);
+            println!("{:<20} {:>10} {:>10} {:>12.0} {:>8} {:>10}", r.seed, r.calls, r.ns / 1_000_000, rate, r.status, if r.ok.is_empty() { "-" } else { &r.ok });
+            calls += r.calls;
+            ns += r.ns;
+            failures += u64::from(r.status != "0x0");
+        }
+        let missing = plan.seeds.saturating_sub(runs.len() as u64);
+        failures += missing;
+        if !passed && failures == 0 {
+            failures = 1;
+        }
+        let rate = calls as f64 / (ns.max(1) as f64 / 1e9);
+        println!("{:<20} {:>10} {:>10} {:>12.0} {:>8}", "total", calls, ns / 1_000_000, rate, format!("{failures} failed"));
+        if kernel_fault || missing > 0 {
+            println!("the guest stopped early ({}); serial log tail:", if kernel_fault { "kernel fault" } else { "no report" });
+            for line in log.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev() {
+                println!("  {line}");
+            }
+        }
+        println!("(guest clock; {wall:.1} s wall for the boot)\n");
+        total_failures += failures;
+        kinds_json.push(json!({
+            "kind": kind,
+            "seeds": plan.seeds,
+            "calls_per_seed": plan.calls,
+            "base_seed": format!("{:#x}", plan.seed),
+            "calls": calls,
+            "guest_ns": ns,
+            "calls_per_second": rate,
+            "failures": failures,
+            "kernel_fault": kernel_fault,
+            "wall_seconds": wall,
+            "runs": runs
+                .iter()
+                .map(|r| json!({"seed": r.seed, "calls": r.calls, "ns": r.ns, "status": r.status, "succeeded": r.ok.parse::<u64>().ok()}))
+                .collect::<Vec<_>>(),
+        }));
+    }
+    let out = json!({ "accel": base.accel, "fuzz": kinds_json });
+    let dir = image::target_dir().join("bench");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("fuzz.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
+    println!("wrote {}", path.display());
+    Ok(i32::from(total_failures > 0))
+}
+
 /// Runs one suite (`net` holds the net suite's options); returns the exit
 /// status, the worst of the suites' for `all`.
-pub fn run(suite: Suite, net: &NetArgs, base: &Options) -> Result<i32> {
-    if matches!(suite, Suite::Kernel | Suite::Servers | Suite::All) {
+pub fn run(suite: Suite, net: &NetArgs, fuzz_args: &FuzzArgs, base: &Options) -> Result<i32> {
+    if matches!(suite, Suite::Kernel | Suite::Servers | Suite::Fuzz | Suite::All) {
         crate::prereq::check(crate::prereq::Need::Boot)?;
     }
     match suite {
@@ -200,9 +339,10 @@ pub fn run(suite: Suite, net: &NetArgs, base: &Options) -> Result<i32> {
         Suite::All => {
             let mut worst = 0;
             for one in [Suite::Kernel, Suite::Servers, Suite::Fs, Suite::Net] {
-                worst = worst.max(run(one, net, base)?);
+                worst = worst.max(run(one, net, fuzz_args, base)?);
             }
             Ok(worst)
         }
+        Suite::Fuzz => fuzz(fuzz_args, base),
     }
 }

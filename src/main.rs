@@ -22,7 +22,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             println!("kernel: {}\nboot archive: {}", img.kernel.display(), img.initrd.display());
             Ok(0)
         }
-        Command::Bench { suite, net, qemu } => bench::run(suite, &net, &qemu.or(outer).options()),
+        Command::Bench { suite, net, fuzz, qemu } => bench::run(suite, &net, &fuzz, &qemu.or(outer).options()),
         Command::Fs(command) => Ok(molt_vfs::cli::run(command)),
         Command::Net(command) => Ok(molt_net::cli::run(command)),
         Command::Completions { shell } => {

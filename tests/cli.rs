@@ -94,7 +94,7 @@ fn usage_errors_exit_with_2_and_say_what_is_accepted() {
 
     let o = molt(&["bench", "nonesuch"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("[possible values: kernel, servers, fs, net, all]"), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("[possible values: kernel, servers, fs, net, all, fuzz]"), "{}", text(&o.stderr));
 
     for args in [&["fs", "cat", "x.img"][..], &["fs", "frobnicate"], &["net", "serve", "--addr", "10.0.0.2/24"], &["completions", "tcsh"]] {
         let o = molt(args);

@@ -29,9 +29,13 @@ fn scenario_icount(name: &str, extra_cmdline: &str) -> String {
 }
 
 fn run_scenario(name: &str, extra_cmdline: &str, icount: bool) -> String {
+    run_scenario_within(name, extra_cmdline, icount, TIMEOUT)
+}
+
+fn run_scenario_within(name: &str, extra_cmdline: &str, icount: bool, timeout: Duration) -> String {
     let opts = Options { cmdline: format!("ktest={name} {extra_cmdline}"), icount, ..Options::default() };
     let mut guest = Guest::spawn(image(), &opts).expect("qemu starts");
-    let status = guest.wait_exit(TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    let status = guest.wait_exit(timeout).unwrap_or_else(|e| panic!("{e}"));
     let log = guest.log();
     assert!(log.contains(&format!("KTEST PASS {name}")), "scenario {name} did not pass; serial log:\n{log}");
     assert_eq!(status, PASS, "guest exit status; serial log:\n{log}");
@@ -78,9 +82,47 @@ fn send_cycle_is_refused() {
     scenario("deadlock", "");
 }
 
+/// The `FUZZ` lines of a fuzz run: (seed, calls, status) per seed.
+fn fuzz_lines(log: &str) -> Vec<(String, u64, String)> {
+    log.lines()
+        .filter_map(|l| l.strip_prefix("FUZZ "))
+        .map(|l| {
+            let field = |k: &str| l.split_whitespace().find_map(|w| w.strip_prefix(k)).unwrap_or("").to_string();
+            (field("seed="), field("calls=").parse().unwrap_or(0), field("status="))
+        })
+        .collect::<Vec<_>>()
+}
+
+/// Prints a fuzz run's per-seed lines (they name the seeds to replay).
+fn show_fuzz(log: &str) {
+    for line in log.lines().filter(|l| l.starts_with("FUZZ ")) {
+        eprintln!("{line}");
+    }
+}
+
+/// Boots the fuzz scenario `name` (ten seeds of 100,000 calls by
+/// default), prints its per-seed lines and checks every seed finished.
+fn fuzz_ten_seeds(name: &str) -> Vec<(String, u64, String)> {
+    let log = run_scenario_within(name, "", false, Duration::from_secs(600));
+    show_fuzz(&log);
+    let runs = fuzz_lines(&log);
+    assert_eq!(runs.len(), 10, "ten seeds; log:\n{log}");
+    assert!(runs.iter().all(|(_, calls, status)| *calls == 100_000 && status == "0x0"), "{runs:?}");
+    let mut seeds: Vec<&String> = runs.iter().map(|r| &r.0).collect();
+    seeds.sort();
+    seeds.dedup();
+    assert_eq!(seeds.len(), 10, "the seeds differ: {runs:?}");
+    runs
+}
+
 #[test]
-fn kernel_survives_random_syscalls() {
-    scenario("fuzz", "");
+fn kernel_survives_random_syscalls_with_ten_seeds() {
+    fuzz_ten_seeds("fuzz");
+}
+
+#[test]
+fn kernel_survives_a_broad_rights_type_aware_fuzzer() {
+    fuzz_ten_seeds("fuzz-broad");
 }
 
 #[test]
@@ -142,4 +184,17 @@ fn a_failing_scenario_is_reported_as_failure() {
     let status = guest.wait_exit(TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(status, debug_exit_status(0x11), "log:\n{}", guest.log());
     assert!(guest.log().contains("KTEST FAIL no-such-scenario"));
+}
+
+#[test]
+fn device_mappings_need_a_grant_and_kernel_copies_never_touch_them() {
+    let log = scenario("device", "");
+    assert!(log.contains("physical address bits"), "log:\n{log}");
+    assert!(!log.contains("#PF") && !log.contains("KERNEL FAULT"), "the kernel faulted:\n{log}");
+}
+
+#[test]
+fn control_messages_need_the_right_and_notify_typed_sends_are_refused() {
+    let log = scenario("control", "");
+    assert!(log.contains("control: ktest-plain checks failed: 0x0"), "log:\n{log}");
 }

@@ -60,6 +60,22 @@ impl Shell {
     }
 }
 
+/// Types ^C until the foreground job ends and the prompt is back. ^C
+/// reaches the job once the shell has made it the foreground group; one
+/// typed before that only reaches the shell, so type until it works.
+fn interrupt_foreground(sh: &mut Shell) {
+    let deadline = Instant::now() + STEP;
+    loop {
+        sh.guest.send(b"\x03").unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        if sh.log()[sh.seen..].contains("\n# ") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "^C did not stop the job:\n{}", sh.log());
+    }
+    sh.expect("\n# ");
+}
+
 /// The number in "... (N ms after its exit ..." of rs's restart report.
 fn restart_delay_ms(report: &str) -> u64 {
     let after = report.rsplit_once(" (").map(|(_, r)| r).unwrap_or("");
@@ -212,18 +228,7 @@ fn ctrl_c_stops_a_running_sleep() {
     let mut sh = Shell::boot();
     sh.guest.send(b"sleep 100\n").unwrap();
     sh.expect("sleep 100\r\n");
-    // ^C reaches the job once the shell has made it the foreground group;
-    // one typed before that only reaches the shell, so type until it works.
-    let deadline = Instant::now() + STEP;
-    loop {
-        sh.guest.send(b"\x03").unwrap();
-        std::thread::sleep(Duration::from_millis(500));
-        if sh.log()[sh.seen..].contains("\n# ") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "^C did not stop sleep:\n{}", sh.log());
-    }
-    sh.expect("\n# ");
+    interrupt_foreground(&mut sh);
     let out = sh.run("echo status=$?");
     assert!(out.contains("status=130"), "sleep was not ended by SIGINT:\n{}", sh.log());
 }
@@ -261,4 +266,75 @@ fn input_typed_before_the_console_is_up_is_not_lost() {
     assert!(log.contains("first0line"), "the first line was lost or mangled:\n{log}");
     assert!(log.contains("second0line"), "the second line was lost or mangled:\n{log}");
     assert_eq!(status, 0, "poweroff did not end QEMU with 0:\n{log}");
+}
+
+/// (name, restarts) of every row of `service list`.
+fn restart_counts(list: &str) -> Vec<(String, u64)> {
+    list.lines()
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let restarts = cols.get(4)?.parse().ok()?;
+            Some((cols[0].to_string(), restarts))
+        })
+        .collect()
+}
+
+#[test]
+fn random_messages_to_every_server_stop_nothing_and_every_call_returns() {
+    let mut sh = Shell::boot();
+    let before = restart_counts(&sh.run("service list"));
+    assert!(before.iter().any(|(n, _)| n == "pm") && before.iter().any(|(n, _)| n == "console"), "{before:?}");
+    let out = sh.run("msgfuzz 100000");
+    // Granted scratch bytes written to the console may precede the report.
+    let line = out.lines().find_map(|l| l.find("msgfuzz: ").map(|at| &l[at..])).unwrap_or_else(|| panic!("no report: {out}\n{}", sh.log()));
+    let number = |after: &str| -> u64 {
+        line.split(after).nth(1).and_then(|t| t.trim_start().split(|c: char| !c.is_ascii_digit()).next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let calls = number("msgfuzz: ");
+    assert!(calls > 75_000, "most messages were calls: {line}");
+    assert!(number("replies: ok ") + number("error ") + number("refused by the kernel ") >= calls, "every call returned: {line}");
+    assert!(number("refused by the kernel ") > 0, "control and NOTIFY-typed messages were refused: {line}");
+    // Everything still answers, and nothing was stopped or restarted.
+    let ps = sh.run("ps");
+    for name in ["rs", "pm", "console", "init", "sh"] {
+        assert!(ps.lines().any(|l| l.split_whitespace().any(|w| w == name)), "{name} missing from ps:\n{ps}");
+    }
+    let after = restart_counts(&sh.run("service list"));
+    assert_eq!(after, before, "rs restarted something");
+    let log = sh.log();
+    assert!(!log.contains("restarting") && !log.contains("giving up") && !log.contains("KERNEL FAULT"), "log:\n{log}");
+}
+
+#[test]
+fn a_wait_pending_across_a_pm_restart_gets_the_status() {
+    let mut sh = Shell::boot();
+    let out = sh.run("sleep 3 &");
+    let pid: u64 = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix('[')?.strip_suffix(']')?.parse().ok())
+        .unwrap_or_else(|| panic!("no job pid:\n{out}"));
+    // The shell's wait for `service` itself is pending at the hung pm when
+    // rs kills it; it goes on at the new pm, which restored the table.
+    let out = sh.run(&format!("service fi pm hang; echo fi=$?; wait {pid}; echo bg=$?"));
+    let log = sh.log();
+    assert!(log.contains("rs: restarted pm as pid"), "pm was not restarted:\n{log}");
+    assert!(log.contains("pm: restored"), "the new pm did not restore its table:\n{log}");
+    assert!(!out.contains("status was lost"), "a status was lost:\n{out}");
+    assert!(out.contains("fi=0"), "the pending wait did not get service's status:\n{out}");
+    assert!(out.contains(&format!("{pid}: exit 0")) && out.contains("bg=0"), "wait for the job started before the restart:\n{out}");
+    let ps = sh.run("ps");
+    assert!(ps.lines().any(|l| l.split_whitespace().last() == Some("sh")), "ps after the restart:\n{ps}");
+}
+
+#[test]
+fn ctrl_c_reaches_a_job_started_before_pm_restarted() {
+    let mut sh = Shell::boot();
+    sh.run("service restart pm in 1500 &");
+    sh.guest.send(b"sleep 100\n").unwrap();
+    sh.expect("sleep 100\r\n");
+    sh.expect("rs: restarted pm as pid");
+    interrupt_foreground(&mut sh);
+    let out = sh.run("echo status=$?");
+    assert!(out.contains("status=130"), "the job's status after ^C (130: SIGINT) was lost:\n{}", sh.log());
+    assert!(!sh.log().contains("status was lost"), "{}", sh.log());
 }

@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 use molt_abi::{Endpoint, Error};
 use molt_kernel_logic::bootfs::Archive;
 use molt_kernel_logic::manifest::{Manifest, ServerEntry};
+use molt_kernel_logic::privilege::Privileges;
 
 struct Modules {
     archive: Archive<'static>,
@@ -98,4 +99,14 @@ pub fn server_info(index: usize) -> Option<(molt_abi::kcall::ServerInfo, usize)>
 /// The boot-archive module called `name`.
 pub fn image(name: &str) -> Option<&'static [u8]> {
     MODULES.try_get()?.archive.get(name)
+}
+
+/// The privilege record a process gets when it execs `image` under the
+/// name `name`: that of the manifest entry whose module is `name`, if the
+/// entry has `exec_privileges` and `image` is byte for byte its module
+/// (so no other image can claim the name); `None` otherwise.
+pub fn exec_privileges(name: &str, image: &[u8]) -> Option<Privileges> {
+    let m = MODULES.try_get()?;
+    let entry = m.manifest.servers().find(|s| s.module == name && s.privileges.exec_privileges)?;
+    (m.archive.get(entry.module)? == image).then_some(entry.privileges)
 }

@@ -1,7 +1,8 @@
 //! The IPC system calls: send, receive, call, reply, notify.
 //!
 //! Each call decodes and checks its arguments (privileges, the message
-//! buffer in the caller's memory) before asking the rendezvous state
+//! buffer in the caller's memory, the message type: NOTIFY is the kernel's
+//! own, control messages need the `control` right) before asking the rendezvous state
 //! machine (`molt_kernel_logic::ipc`) what happens, then carries out the
 //! answer: copy the 64-byte message into the peer's buffer through its
 //! page tables, set return values, wake and block processes.
@@ -60,6 +61,14 @@ impl Outgoing {
                 m
             }
             Outgoing::Copied(m) => m,
+        }
+    }
+
+    /// The message type, read from the caller's buffer.
+    fn mtype(&self) -> u32 {
+        match *self {
+            Outgoing::InPage { phys, .. } => crate::mem::phys::read::<u32>(phys),
+            Outgoing::Copied(m) => m.mtype,
         }
     }
 
@@ -178,6 +187,19 @@ fn check_send_right(k: &mut Kernel, dst: Endpoint) -> Result<usize, Error> {
     Ok(slot)
 }
 
+/// May the caller send a message of type `mtype`? Notifications are the
+/// kernel's own (`INVAL`: a receiver must be able to trust that a NOTIFY
+/// needs no reply); control messages need the `control` right (`PERM`).
+fn check_type(k: &mut Kernel, mtype: u32) -> Result<(), Error> {
+    if mtype == IPC_MSG_NOTIFY {
+        return Err(Error::INVAL);
+    }
+    if !k.cur().privileges.may_send_type(mtype) {
+        return Err(Error::PERM);
+    }
+    Ok(())
+}
+
 /// `send(dst, &msg)` and `call(dst, &mut msg)`.
 pub fn send(dst: u64, msg_ptr: u64, call: bool) -> Ret {
     let k = KERNEL.get();
@@ -187,6 +209,7 @@ pub fn send(dst: u64, msg_ptr: u64, call: bool) -> Ret {
         // A call's buffer also takes the reply, so it must be writable.
         let phys = buffer(k, msg_ptr, call)?;
         let msg = outgoing(k, msg_ptr, phys)?;
+        check_type(k, msg.mtype())?;
         let cur = k.current.ok_or(Error::SRCH)?;
         Ok((cur, dst, msg, phys))
     })();

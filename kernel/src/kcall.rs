@@ -3,7 +3,9 @@
 //! Each call is checked against the caller's privilege record first (a
 //! bit per call number), then its arguments are decoded and validated,
 //! then it acts. Memory policy stays out: `map_anon`, `alloc_dma` and
-//! `map_device` only map what they are told where they are told.
+//! `map_device` only map what they are told where they are told, and
+//! `map_device` only device memory the caller's manifest record grants
+//! (`molt_kernel_logic::device`).
 
 use molt_kernel_logic::sched::Policy as _;
 use crate::ipc::Ret;
@@ -15,6 +17,7 @@ use alloc::vec::Vec;
 use molt_abi::kcall::*;
 use molt_abi::kcall::{ProcInfo, ServerInfo};
 use molt_abi::{Endpoint, Error};
+use molt_kernel_logic::device::check_map_device;
 use molt_kernel_logic::grant::{GrantId, Rights as GrantRights};
 use molt_kernel_logic::usercopy::UserRange;
 
@@ -65,9 +68,7 @@ fn simple(k: &mut Kernel, n: usize, a: [u64; 5]) -> Result<isize, Error> {
         }
         KC_MAP_DEVICE => {
             let (phys, len, virt) = (a[0], a[1], a[2]);
-            if crate::mem::frame::overlaps_ram(phys, len) {
-                return Err(Error::PERM);
-            }
+            let len = check_map_device(&k.cur().privileges, phys, len, crate::arch::phys_addr_bits(), crate::mem::frame::overlaps_ram)?;
             space(k)?.map_device(virt, phys, len).map(|()| 0)
         }
         KC_ALLOC_DMA => alloc_dma(k, a[0], a[1]),
@@ -127,6 +128,7 @@ fn simple(k: &mut Kernel, n: usize, a: [u64; 5]) -> Result<isize, Error> {
             Ok(0)
         }
         KC_SERVER_INFO => server_info(k, a[0], a[1]),
+        KC_ADOPT => lifecycle::adopt(k, endpoint(a[0])?).map(|()| 0),
         _ => Err(Error::NOSYS),
     }
 }

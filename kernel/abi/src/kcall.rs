@@ -95,10 +95,16 @@ kcalls! {
     /// boot flag and restart policy of boot-manifest server `index` (the
     /// reincarnation server's view of the manifest); NOENT past the last.
     KC_SERVER_INFO = 28;
+    /// `adopt(endpoint)`: becomes the kernel parent of a process whose
+    /// parent died, if that parent had the caller's privilege id (a
+    /// restarted server taking back its predecessor's children). Their
+    /// exit statuses wait for the new parent: the kernel keeps such
+    /// orphans as zombies when they exit before they are adopted.
+    KC_ADOPT = 29;
 }
 
 /// One past the highest kernel-call number.
-pub const KC_COUNT: usize = 29;
+pub const KC_COUNT: usize = 30;
 
 /// What `proc_info` reports about a process.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -34,7 +34,9 @@ impl Message {
 }
 
 /// A notification. `payload[0]` is the bitmap of pending kernel events
-/// (`NOTIFY_*`) when the source is the kernel.
+/// (`NOTIFY_*`) when the source is the kernel. Only the kernel makes
+/// these (for `notify` and its own events): a `send` or `call` of this
+/// type fails with `INVAL`.
 pub const IPC_MSG_NOTIFY: u32 = 1;
 /// A reply; `payload[0]` is a result as a system call returns it.
 pub const IPC_MSG_REPLY: u32 = 2;
@@ -88,6 +90,22 @@ pub const IPC_MSG_SERVICE_STOP: u32 = 22;
 pub const IPC_MSG_POWEROFF: u32 = 23;
 /// To the console: payload[0]: the foreground process group (^C goes there).
 pub const IPC_MSG_CONSOLE_SET_FG: u32 = 24;
+/// To rs: a grant (READ|WRITE) of the caller's saved-state buffer, which
+/// rs keeps across the caller's restarts (pm keeps its process table
+/// there). Only the running instance of a service gets it. Reply
+/// payload[0]: the grant, payload[1]: its length.
+pub const IPC_MSG_STATE: u32 = 25;
+
+/// Is `mtype` a control message (stop a server, inject a fault, restart
+/// or stop a service, power off)? The kernel delivers these only from a
+/// sender whose privilege record has the `control` right; anyone else's
+/// `send` or `call` fails with `PERM`.
+pub const fn is_control(mtype: u32) -> bool {
+    matches!(
+        mtype,
+        IPC_MSG_SHUTDOWN | IPC_MSG_FAULT_INJECT | IPC_MSG_SERVICE_RESTART | IPC_MSG_SERVICE_STOP | IPC_MSG_POWEROFF
+    )
+}
 
 /// Server-specific message types start here.
 pub const IPC_MSG_USER_BASE: u32 = 0x1000;
@@ -125,5 +143,6 @@ pub const ALL_TYPES: &[(u32, &str)] = &[
     (IPC_MSG_SERVICE_STOP, "IPC_MSG_SERVICE_STOP"),
     (IPC_MSG_POWEROFF, "IPC_MSG_POWEROFF"),
     (IPC_MSG_CONSOLE_SET_FG, "IPC_MSG_CONSOLE_SET_FG"),
+    (IPC_MSG_STATE, "IPC_MSG_STATE"),
     (IPC_MSG_USER_BASE, "IPC_MSG_USER_BASE"),
 ];

@@ -18,7 +18,8 @@
 //! - [`elf`]: ELF64 executable validation for the loader;
 //! - [`bootfs`]: the boot archive format (`-initrd`);
 //! - [`privilege`] and [`manifest`]: privilege records and the boot
-//!   manifest that assigns them;
+//!   manifest that assigns them; [`device`]: which device memory a
+//!   record lets a process map;
 //! - [`grant`]: per-process memory grants for safecopy;
 //! - [`sched`]: the scheduler policy trait, priority round robin and stride;
 //! - [`ipc`]: the MINIX-style rendezvous state machine;
@@ -29,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bootfs;
+pub mod device;
 pub mod elf;
 pub mod frame;
 pub mod grant;

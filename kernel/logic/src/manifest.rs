@@ -9,23 +9,30 @@
 //! everything, since the archive is input like any other.
 //!
 //! Binary form (little-endian): a 16-byte header (`"MOLTMNFT"`, version
-//! u32, server count u32), then fixed 128-byte records: the default user
+//! u32, server count u32), then fixed 256-byte records: the default user
 //! record first, then one per server in file order. Server `i` has
 //! privilege id `i`; the user record has [`USER_PRIV_ID`].
 //!
 //! ```text
 //! record:  0 name [32]   32 module [32]   (NUL padded; zero in the user record)
-//!         64 id u8       65 flags u8 (bit 0 debug_write, bit 1 boot)
+//!         64 id u8       65 flags u8 (bit 0 debug_write, bit 1 boot,
+//!                                     bit 2 control, bit 3 exec_privileges)
 //!         66 priority u8 67 zero u8       68 irqs u32
 //!         72 ipc_to u64  80 kcalls u64    88 io_ports 4 x (first u16, last u16)
 //!        104 tickets u32 108 heartbeat_ms 112 silence_limit_ms
 //!        116 max_restarts 120 backoff_ms  124 zero u32
+//!        128 device_ranges 8 x (base u64, len u64)
 //! ```
+//!
+//! A device range is empty (both words zero) or page aligned, non-empty
+//! and below 2^52, the architectural limit of physical addresses (the
+//! kernel also checks the CPU's own limit when mapping).
 
 use crate::bootfs::Archive;
 use crate::bytes::{padded_name, slice_at, u16_at, u32_at, u64_at, u8_at};
 use crate::privilege::{
-    PortRange, Privileges, ALL_KCALLS, MAX_PORT_RANGES, MAX_SERVERS, USER_PRIV_ID,
+    DeviceRange, PortRange, Privileges, ALL_KCALLS, MAX_DEVICE_RANGES, MAX_PORT_RANGES,
+    MAX_SERVERS, USER_PRIV_ID,
 };
 use crate::sched::LEVELS;
 use core::fmt;
@@ -40,14 +47,20 @@ pub const ARCHIVE_ENTRY: &str = "manifest";
 /// Magic bytes of a compiled manifest.
 pub const MAGIC: &[u8; 8] = b"MOLTMNFT";
 /// The binary format version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Longest server or module name, in bytes.
 pub const NAME_LEN: usize = 32;
 
 const HEADER_SIZE: usize = 16;
-const RECORD_SIZE: usize = 128;
+const RECORD_SIZE: usize = 256;
 const FLAG_DEBUG_WRITE: u8 = 1;
 const FLAG_BOOT: u8 = 2;
+const FLAG_CONTROL: u8 = 4;
+const FLAG_EXEC_PRIVILEGES: u8 = 8;
+/// Where the device ranges start in a record.
+const DEVICES_AT: usize = 128;
+/// One past the highest physical address x86-64 can have.
+pub const PHYS_LIMIT: u64 = 1 << 52;
 
 /// What the reincarnation server does when a server dies or goes silent.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -279,7 +292,7 @@ fn decode(rec: &[u8], id: u8, count: usize) -> Result<Fields, &'static str> {
         return Err("wrong privilege id");
     }
     let flags = u8_at(rec, 65).ok_or(short)?;
-    if flags & !(FLAG_DEBUG_WRITE | FLAG_BOOT) != 0 {
+    if flags & !(FLAG_DEBUG_WRITE | FLAG_BOOT | FLAG_CONTROL | FLAG_EXEC_PRIVILEGES) != 0 {
         return Err("unknown flags");
     }
     if id == USER_PRIV_ID && flags & FLAG_BOOT != 0 {
@@ -313,6 +326,15 @@ fn decode(rec: &[u8], id: u8, count: usize) -> Result<Fields, &'static str> {
     if tickets == 0 {
         return Err("zero tickets");
     }
+    let mut devices = [DeviceRange::EMPTY; MAX_DEVICE_RANGES];
+    for (i, range) in devices.iter_mut().enumerate() {
+        let base = u64_at(rec, DEVICES_AT + 16 * i).ok_or(short)?;
+        let len = u64_at(rec, DEVICES_AT + 16 * i + 8).ok_or(short)?;
+        *range = DeviceRange { base, len };
+        if !device_range_ok(range) {
+            return Err("bad device range");
+        }
+    }
     Ok(Fields {
         privileges: Privileges {
             id,
@@ -320,7 +342,10 @@ fn decode(rec: &[u8], id: u8, count: usize) -> Result<Fields, &'static str> {
             kcalls,
             io_ports,
             irqs: u32_field(68)?,
+            devices,
             debug_write: flags & FLAG_DEBUG_WRITE != 0,
+            control: flags & FLAG_CONTROL != 0,
+            exec_privileges: flags & FLAG_EXEC_PRIVILEGES != 0,
         },
         priority,
         tickets,
@@ -332,6 +357,15 @@ fn decode(rec: &[u8], id: u8, count: usize) -> Result<Fields, &'static str> {
             backoff_ms: u32_field(120)?,
         },
     })
+}
+
+/// Is `r` empty, or page aligned, non-empty and below [`PHYS_LIMIT`]?
+fn device_range_ok(r: &DeviceRange) -> bool {
+    if *r == DeviceRange::EMPTY {
+        return true;
+    }
+    let aligned = r.base.is_multiple_of(4096) && r.len.is_multiple_of(4096) && r.len != 0;
+    aligned && r.base.checked_add(r.len).is_some_and(|end| end <= PHYS_LIMIT)
 }
 
 /// Encodes one record (the inverse of [`decode`]); `names` is `None` for
@@ -352,11 +386,11 @@ fn encode(
         rec[NAME_LEN..NAME_LEN + module.len()].copy_from_slice(module.as_bytes());
     }
     rec[64] = privileges.id;
-    rec[65] = if privileges.debug_write {
-        FLAG_DEBUG_WRITE
-    } else {
-        0
-    } | if boot { FLAG_BOOT } else { 0 };
+    let flag = |on: bool, bit: u8| if on { bit } else { 0 };
+    rec[65] = flag(privileges.debug_write, FLAG_DEBUG_WRITE)
+        | flag(boot, FLAG_BOOT)
+        | flag(privileges.control, FLAG_CONTROL)
+        | flag(privileges.exec_privileges, FLAG_EXEC_PRIVILEGES);
     rec[66] = priority;
     rec[68..72].copy_from_slice(&privileges.irqs.to_le_bytes());
     rec[72..80].copy_from_slice(&privileges.ipc_to.to_le_bytes());
@@ -374,6 +408,11 @@ fn encode(
     ];
     for (i, w) in words.iter().enumerate() {
         rec[104 + 4 * i..108 + 4 * i].copy_from_slice(&w.to_le_bytes());
+    }
+    for (i, r) in privileges.devices.iter().enumerate() {
+        let at = DEVICES_AT + 16 * i;
+        rec[at..at + 8].copy_from_slice(&r.base.to_le_bytes());
+        rec[at + 8..at + 16].copy_from_slice(&r.len.to_le_bytes());
     }
     out.extend_from_slice(&rec);
 }

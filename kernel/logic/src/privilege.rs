@@ -12,7 +12,14 @@
 //!   permission bitmap);
 //! - `irqs`: bit `l` allows receiving IRQ line `l` as a notification and
 //!   acknowledging it;
-//! - `debug_write`: the raw kernel console, for early boot and tests.
+//! - `devices`: up to eight physical ranges of device memory the holder may
+//!   map with `map_device` (see [`crate::device`]);
+//! - `debug_write`: the raw kernel console, for early boot and tests;
+//! - `control`: may send control messages (`molt_abi::message::is_control`:
+//!   shutdown, fault injection, service restart/stop, poweroff);
+//! - `exec_privileges` (a program entry of the manifest, not checked on any
+//!   call): exec of exactly this entry's module gives the process this
+//!   record, the way a set-user-id program gets its owner's rights.
 //!
 //! Anything not granted is refused with `PERM` by the kernel.
 
@@ -24,6 +31,8 @@ pub const MAX_SERVERS: usize = 62;
 pub const MAX_PORT_RANGES: usize = 4;
 /// IRQ lines a record can name (bits of `irqs`).
 pub const MAX_IRQS: u8 = 32;
+/// Most device-memory ranges in a record.
+pub const MAX_DEVICE_RANGES: usize = 8;
 
 // The record holds one bit per kernel call.
 const _: () = assert!(molt_abi::kcall::KC_COUNT <= 64);
@@ -63,6 +72,28 @@ impl Default for PortRange {
     }
 }
 
+/// A physical range `[base, base + len)` of device memory; empty when
+/// `len` is 0. Manifest ranges are page aligned and end at or below 2^52.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct DeviceRange {
+    pub base: u64,
+    pub len: u64,
+}
+
+impl DeviceRange {
+    /// The empty range.
+    pub const EMPTY: DeviceRange = DeviceRange { base: 0, len: 0 };
+
+    /// True if `[phys, phys + len)` lies inside this range (and does not
+    /// wrap around).
+    pub const fn contains(&self, phys: u64, len: u64) -> bool {
+        match (phys.checked_add(len), self.base.checked_add(self.len)) {
+            (Some(end), Some(own_end)) => self.len != 0 && self.base <= phys && end <= own_end,
+            _ => false,
+        }
+    }
+}
+
 /// A process's privilege record; see the module comment.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Privileges {
@@ -74,7 +105,13 @@ pub struct Privileges {
     pub io_ports: [PortRange; MAX_PORT_RANGES],
     /// Bit per IRQ line.
     pub irqs: u32,
+    /// Physical device ranges `map_device` may map.
+    pub devices: [DeviceRange; MAX_DEVICE_RANGES],
     pub debug_write: bool,
+    /// May send control messages.
+    pub control: bool,
+    /// Given to a process that execs this entry's module.
+    pub exec_privileges: bool,
 }
 
 impl Privileges {
@@ -85,7 +122,10 @@ impl Privileges {
         kcalls: 0,
         io_ports: [PortRange::EMPTY; MAX_PORT_RANGES],
         irqs: 0,
+        devices: [DeviceRange::EMPTY; MAX_DEVICE_RANGES],
         debug_write: false,
+        control: false,
+        exec_privileges: false,
     };
 
     /// May the holder send to a process with privilege id `target_priv_id`?
@@ -106,6 +146,18 @@ impl Privileges {
     /// May the holder use IRQ line `line`?
     pub const fn may_use_irq(&self, line: u8) -> bool {
         line < MAX_IRQS && self.irqs & (1 << line) != 0
+    }
+
+    /// May the holder map the device memory `[phys, phys + len)`? Only if
+    /// one granted range holds all of it.
+    pub fn may_map_device(&self, phys: u64, len: u64) -> bool {
+        self.devices.iter().any(|r| r.contains(phys, len))
+    }
+
+    /// May the holder send a message of type `mtype`? Control messages
+    /// need the `control` right.
+    pub const fn may_send_type(&self, mtype: u32) -> bool {
+        self.control || !molt_abi::message::is_control(mtype)
     }
 
     /// The non-empty port ranges.
@@ -133,7 +185,40 @@ mod tests {
         assert!((0..=u16::MAX).all(|port| !p.may_use_port(port)));
         assert!((0..=255).all(|l| !p.may_use_irq(l)));
         assert_eq!(p.io_ranges().count(), 0);
-        assert!(!p.debug_write);
+        assert!(!p.debug_write && !p.control && !p.exec_privileges);
+        assert!(!p.may_map_device(0xfec0_0000, 4096) && !p.may_map_device(0, 0));
+        assert!(!p.may_send_type(molt_abi::message::IPC_MSG_SHUTDOWN));
+        assert!(p.may_send_type(molt_abi::message::IPC_MSG_PING));
+    }
+
+    #[test]
+    fn device_ranges_hold_whole_requests_only() {
+        let mut p = Privileges::NONE;
+        p.devices[1] = DeviceRange { base: 0xfec0_0000, len: 0x2000 };
+        assert!(p.may_map_device(0xfec0_0000, 0x1000));
+        assert!(p.may_map_device(0xfec0_1000, 0x1000));
+        assert!(p.may_map_device(0xfec0_0000, 0x2000));
+        assert!(!p.may_map_device(0xfec0_0000, 0x2001), "runs past the end");
+        assert!(!p.may_map_device(0xfebf_f000, 0x2000), "starts before");
+        assert!(!p.may_map_device(0xfec0_1000, u64::MAX), "wraps");
+        assert!(!p.may_map_device(u64::MAX - 0xfff, 0x2000), "wraps");
+        assert!(!p.may_map_device(0, 0x1000), "the empty ranges hold nothing");
+        let top = DeviceRange { base: u64::MAX - 0xfff, len: 0x2000 };
+        assert!(!top.contains(u64::MAX - 0xfff, 1), "a wrapping range holds nothing");
+    }
+
+    #[test]
+    fn control_messages_need_the_control_right() {
+        use molt_abi::message::*;
+        let mut p = Privileges::NONE;
+        for t in [IPC_MSG_SHUTDOWN, IPC_MSG_FAULT_INJECT, IPC_MSG_SERVICE_RESTART, IPC_MSG_SERVICE_STOP, IPC_MSG_POWEROFF] {
+            assert!(!p.may_send_type(t), "type {t}");
+        }
+        for t in [IPC_MSG_PING, IPC_MSG_FORK, IPC_MSG_HEARTBEAT, IPC_MSG_SERVICE_LIST, IPC_MSG_USER_BASE] {
+            assert!(p.may_send_type(t), "type {t}");
+        }
+        p.control = true;
+        assert!(p.may_send_type(IPC_MSG_SHUTDOWN) && p.may_send_type(IPC_MSG_PING));
     }
 
     #[test]
@@ -158,7 +243,10 @@ mod tests {
                 },
             ],
             irqs: 1 << 4 | 1 << 31,
+            devices: [DeviceRange::EMPTY; MAX_DEVICE_RANGES],
             debug_write: true,
+            control: false,
+            exec_privileges: false,
         };
         assert!(p.may_send(0) && p.may_send(5) && p.may_send(USER_PRIV_ID));
         assert!(!p.may_send(1) && !p.may_send(64) && !p.may_send(255));

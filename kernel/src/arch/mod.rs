@@ -41,3 +41,27 @@ pub fn rdtsc() -> u64 {
     // SAFETY: rdtsc has no side effects.
     unsafe { core::arch::x86_64::_rdtsc() }
 }
+
+/// The CPU's physical address width in bits (CPUID leaf 0x80000008),
+/// read once; 36 if the CPU does not report it.
+pub fn phys_addr_bits() -> u32 {
+    use core::sync::atomic::{AtomicU32, Ordering};
+    static BITS: AtomicU32 = AtomicU32::new(0);
+    let cached = BITS.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached;
+    }
+    #[allow(unused_unsafe)]
+    // SAFETY: cpuid only reads identification registers; every x86-64 CPU
+    // has it, and leaf 0x80000000 says whether 0x80000008 exists.
+    let bits = unsafe {
+        let max = core::arch::x86_64::__cpuid(0x8000_0000).eax;
+        if max >= 0x8000_0008 {
+            core::arch::x86_64::__cpuid(0x8000_0008).eax & 0xff
+        } else {
+            36
+        }
+    };
+    BITS.store(bits, Ordering::Relaxed);
+    bits
+}

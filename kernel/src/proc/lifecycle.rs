@@ -11,7 +11,7 @@ use crate::ipc::{deliver_notification, resume, wake_dead_waiters};
 use molt_abi::message::{IPC_MSG_REPLY, NOTIFY_EXIT};
 use molt_abi::{Endpoint, Error, Message};
 use molt_kernel_logic::ipc::IpcState;
-use molt_kernel_logic::privilege::Privileges;
+use molt_kernel_logic::privilege::{Privileges, USER_PRIV_ID};
 
 /// Exit status of a process ended by a CPU exception: this flag plus the vector.
 pub const EXIT_FAULT: i64 = 0x100;
@@ -79,7 +79,9 @@ fn fork_of(k: &mut Kernel, src: usize, parent: Endpoint) -> Result<(usize, Endpo
     let mut frame = *p.user_frame();
     frame.rax = 0;
     let (name, privileges, prio, tickets, msg_buf) = (p.name, p.privileges, p.priority, p.tickets, p.msg_buf);
+    let own_privileges = p.own_privileges;
     let mut child = Process::new(name.as_str(), Endpoint::NONE, space, privileges)?;
+    child.own_privileges = own_privileges;
     let endpoint = k.ipc.spawn(slot);
     child.endpoint = endpoint;
     child.parent = Some(parent);
@@ -100,6 +102,7 @@ pub fn exec(k: &mut Kernel, image: &[u8], args: &[u8], name: &str) -> Result<(),
     let cur = k.cur();
     crate::mem::paging::activate(loaded.space.root());
     cur.space = Some(loaded.space);
+    cur.adopt_exec_privileges(name, image);
     cur.grants.clear();
     cur.sig_frame = 0;
     cur.name = super::process::Name::new(name);
@@ -116,6 +119,7 @@ pub fn exec_for(k: &mut Kernel, client: Endpoint, image: &[u8], args: &[u8], nam
     let loaded = loader::load(image, args)?;
     let p = k.proc(slot)?;
     p.space = Some(loaded.space);
+    p.adopt_exec_privileges(name, image);
     p.grants.clear();
     p.sig_frame = 0;
     p.name = super::process::Name::new(name);
@@ -152,9 +156,16 @@ pub fn exit(k: &mut Kernel, slot: usize, status: i64) {
     let wakeups = k.ipc.exit(slot);
     wake_dead_waiters(k, wakeups.iter());
 
-    // Children lose their parent; zombie children are reaped now.
+    // Children lose their parent. The children of a manifest server (pm,
+    // rs) wait, zombies included, for its next instance to adopt them;
+    // anyone else's zombie children are reaped now.
+    let adoptable = k.proc(slot).ok().map(|p| p.privileges.id).filter(|&id| id != USER_PRIV_ID);
     for s in 0..k.procs.len() {
         match k.procs[s].as_deref_mut() {
+            Some(c) if c.parent == Some(endpoint) && adoptable.is_some() => {
+                c.parent = None;
+                c.orphan_of = adoptable;
+            }
             Some(c) if c.parent == Some(endpoint) && c.is_zombie() => reap(k, s),
             Some(c) if c.parent == Some(endpoint) => c.parent = None,
             _ => {}
@@ -189,8 +200,28 @@ pub fn exit(k: &mut Kernel, slot: usize, status: i64) {
                 resume(k, ps, ret);
             }
         }
+        // An orphan waiting for adoption keeps its status for the adopter.
+        None if k.procs[slot].as_deref().is_some_and(|p| p.orphan_of.is_some()) => {}
         None => reap(k, slot),
     }
+}
+
+/// `adopt(child)`: the caller becomes the kernel parent of `child`, an
+/// orphan of a server with the caller's privilege id. A zombie child can
+/// then be collected with `wait`.
+pub fn adopt(k: &mut Kernel, child: Endpoint) -> Result<(), Error> {
+    let (me, my_id) = {
+        let cur = k.cur();
+        (cur.endpoint, cur.privileges.id)
+    };
+    let slot = k.resolve_any(child)?;
+    let c = k.proc(slot)?;
+    if c.parent.is_some() || c.orphan_of != Some(my_id) || c.endpoint == me {
+        return Err(Error::PERM);
+    }
+    c.parent = Some(me);
+    c.orphan_of = None;
+    Ok(())
 }
 
 /// Frees a zombie's slot for good. The running process's slot (its kernel

@@ -93,6 +93,15 @@ impl Kernel {
         }
     }
 
+    /// The slot of the process `e` names, zombies included.
+    pub fn resolve_any(&self, e: Endpoint) -> Result<usize, Error> {
+        let slot = e.slot().ok_or(Error::INVAL)?;
+        match &self.procs[slot] {
+            Some(p) if p.endpoint == e => Ok(slot),
+            _ => Err(Error::DEADSRCDST),
+        }
+    }
+
     /// A free process slot.
     pub fn free_slot(&self) -> Option<usize> {
         self.procs.iter().position(Option::is_none)

@@ -88,11 +88,18 @@ pub struct Process {
     pub name: Name,
     pub endpoint: Endpoint,
     pub parent: Option<Endpoint>,
+    /// The privilege id of the server parent that died, while no one has
+    /// adopted this process (`KC_ADOPT`): it then stays a zombie when it
+    /// exits, so the server's next instance can still collect its status.
+    pub orphan_of: Option<u8>,
     pub space: Option<AddressSpace>,
     kstack: Box<KernelStack>,
     /// Kernel stack pointer saved at the last switch away.
     pub saved_rsp: u64,
     pub privileges: Privileges,
+    /// The record the process had before it exec'ed a program with
+    /// `exec_privileges` (see `adopt_exec_privileges`); `None` if it never did.
+    pub own_privileges: Option<Privileges>,
     /// Whether the privileges open any I/O port (decided once).
     pub has_io_ports: bool,
     pub grants: GrantTable,
@@ -128,11 +135,13 @@ impl Process {
             name: Name::new(name),
             endpoint,
             parent: None,
+            orphan_of: None,
             space: Some(space),
             kstack,
             saved_rsp: 0,
             has_io_ports: privileges.io_ranges().next().is_some(),
             privileges,
+            own_privileges: None,
             grants: GrantTable::new(),
             msg_buf: 0,
             msg_buf_phys: None,
@@ -146,6 +155,25 @@ impl Process {
             tickets: 100,
         })
         .ok_or(Error::NOMEM)
+    }
+
+    /// After an exec of `image` under `name`: takes the manifest record of
+    /// a program with `exec_privileges`, if this is its image (keeping the
+    /// record it had, once); any other image runs with the record the
+    /// process had before it ever exec'ed such a program.
+    pub fn adopt_exec_privileges(&mut self, name: &str, image: &[u8]) {
+        let privileges = match crate::boot::exec_privileges(name, image) {
+            Some(p) => {
+                self.own_privileges.get_or_insert(self.privileges);
+                p
+            }
+            None => match self.own_privileges.take() {
+                Some(p) => p,
+                None => return,
+            },
+        };
+        self.has_io_ports = privileges.io_ranges().next().is_some();
+        self.privileges = privileges;
     }
 
     /// Top of the kernel stack (16-byte aligned).

@@ -14,7 +14,11 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod bench;
+mod control;
+mod device;
 mod fuzz;
+mod fuzz_broad;
+mod fuzzrun;
 mod scenarios;
 mod sched;
 
@@ -35,14 +39,18 @@ fn main(args: &Args) -> i32 {
     match args.name() {
         "ktest-peer" => return scenarios::peer_main(),
         "ktest-fuzz" => return fuzz::fuzz_main(args),
+        "ktest-fuzz-broad" => return fuzz_broad::fuzz_main(args),
+        "ktest-plain" => return control::plain_main(),
         "ktest-exec" => return 77,
         _ => {}
     }
     let which = args.get("ktest").unwrap_or("all");
+    fuzzrun::configure(args);
     let mut failed = false;
     let mut ran = false;
-    for &(name, test) in scenarios::ALL.iter().chain(sched::ALL).chain(bench::ALL) {
-        let selected = which == name || (which == "all" && scenarios::ALL.iter().any(|&(n, _)| n == name));
+    let functional = || scenarios::ALL.iter().chain(device::ALL).chain(control::ALL).chain(fuzzrun::ALL);
+    for &(name, test) in functional().chain(sched::ALL).chain(bench::ALL) {
+        let selected = which == name || (which == "all" && functional().any(|&(n, _)| n == name));
         if !selected {
             continue;
         }

@@ -14,7 +14,6 @@ pub const ALL: &[crate::Scenario] = &[
     ("grant", grant_bounds),
     ("dead", dead_endpoint),
     ("deadlock", deadlock_refused),
-    ("fuzz", random_syscalls),
     ("signal", signal_interrupts_receive),
     ("forkfor", fork_and_exec_for_a_client),
     ("exhaust", exhaust_process_table),
@@ -209,18 +208,6 @@ fn deadlock_refused() -> Verdict {
     let _ = ipc::reply(from, &Message::default());
     let (_, status) = kcall::wait(child).map_err(|_| "wait")?;
     check!(status == 0, "the child's call failed");
-    Ok(())
-}
-
-fn random_syscalls() -> Verdict {
-    let fuzzer = kcall::spawn(FUZZ_INDEX).map_err(|_| "spawn of ktest-fuzz failed")?;
-    let (_, status) = kcall::wait(fuzzer).map_err(|_| "wait")?;
-    check!(status == 0, "the fuzzer did not finish its calls");
-    // The kernel is alive and still serves IPC.
-    let server = fork_child(echo_server)?;
-    let mut m = Message::new(IPC_MSG_PING, [9; 7]);
-    check!(ipc::call(server, &mut m).is_ok() && m.payload == transform([9; 7]), "IPC after the fuzz");
-    quit(server);
     Ok(())
 }
 

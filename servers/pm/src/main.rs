@@ -13,12 +13,17 @@
 //! which then collects them with a non-blocking `wait`. Policy lives here:
 //! the default action of each signal, who a process's parent is, the
 //! limit on processes.
-#![no_std]
-#![no_main]
+//!
+//! The table survives a restart of pm (`persist`): it is saved, row by
+//! row as it changes, in memory rs keeps for pm, and a new instance reads
+//! it back and adopts its predecessor's children from the kernel.
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(test), no_main)]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod exec;
+mod persist;
 mod signals;
 mod table;
 
@@ -32,26 +37,52 @@ use table::{Proc, Table};
 molt_rt::entry!(main);
 
 fn main(_args: &Args) -> i32 {
-    let mut pm = Pm { procs: Table::new(), loader: exec::Loader::new() };
+    let mut pm = Pm { procs: Table::new(), loader: exec::Loader::new(), saved: None };
+    pm.restore();
     pm.adopt_orphans();
+    pm.reap();
+    pm.save();
     molt_rt::server::run("pm", &mut pm)
 }
 
 pub struct Pm {
     procs: Table,
     loader: exec::Loader,
+    /// Where the table is saved (`None` until rs gives pm its buffer).
+    saved: Option<persist::Saved>,
 }
 
 impl Server for Pm {
     fn request(&mut self, from: Endpoint, msg: &Message) -> Option<Message> {
+        let reply = self.handle(from, msg);
+        self.save();
+        reply
+    }
+
+    fn notified(&mut self, _from: Endpoint, _bits: u64) {
+        self.reap();
+        self.save();
+    }
+
+    fn tick(&mut self) {
+        self.reap();
+        self.sweep();
+        self.save();
+    }
+}
+
+impl Pm {
+    fn handle(&mut self, from: Endpoint, msg: &Message) -> Option<Message> {
         let caller = u64::from(from.0);
         if !self.adopt(caller) && msg.mtype != IPC_MSG_PROC_LIST {
             return Some(result_reply(Err(Error::AGAIN), [0; 6]));
         }
-        if let Some(p) = self.procs.get(caller) {
+        if self.procs.find(caller).is_some_and(|p| p.waiting.is_some()) {
             // A new request means any earlier wait was given up (a signal
             // interrupted it).
-            p.waiting = None;
+            if let Some(p) = self.procs.get(caller) {
+                p.waiting = None;
+            }
         }
         let p = msg.payload;
         match msg.mtype {
@@ -68,7 +99,7 @@ impl Server for Pm {
             IPC_MSG_WAIT => self.wait(caller, p[0], p[1]),
             IPC_MSG_KILL => Some(result_reply(self.kill(p[0] as i64, p[1]).map(|()| 0), [0; 6])),
             IPC_MSG_GETPID => {
-                let ppid = self.procs.get(caller).map_or(0, |p| p.ppid);
+                let ppid = self.procs.find(caller).map_or(0, |p| p.ppid);
                 Some(result_reply(Ok(0), [caller, ppid, 0, 0, 0, 0]))
             }
             IPC_MSG_SETPGID => Some(self.setpgid(caller, p[0], p[1])),
@@ -78,17 +109,44 @@ impl Server for Pm {
         }
     }
 
-    fn notified(&mut self, _from: Endpoint, _bits: u64) {
-        self.reap();
+    /// Reads back the table a previous pm saved, and takes its children
+    /// from the kernel; a saved process that is gone altogether ended
+    /// while no pm was there to see how.
+    fn restore(&mut self) {
+        self.saved = persist::Saved::connect();
+        let Some(saved) = &self.saved else { return };
+        if saved.load(&mut self.procs) == 0 {
+            return;
+        }
+        let kernel_children = self.procs.pids(|p| p.kernel_child && p.alive());
+        for pid in kernel_children.iter() {
+            match kcall::adopt(Endpoint(pid as u32)) {
+                Ok(()) => {}
+                // Ours already (a restart of rs, not of pm), or another's.
+                Err(Error::PERM) => {}
+                Err(_) => self.ended(pid, molt_rt::process::Status::Signaled(SIGKILL).encode()),
+            }
+        }
+        molt_rt::println!("pm: restored {} processes from the saved table", self.procs.iter().count());
     }
 
-    fn tick(&mut self) {
-        self.reap();
-        self.sweep();
+    /// Saves the rows that changed. If the saved copy is gone (rs was
+    /// restarted), asks rs for a new buffer and saves everything.
+    fn save(&mut self) {
+        let dirty = self.procs.take_dirty();
+        if dirty == 0 {
+            return;
+        }
+        let ok = self.saved.as_ref().is_some_and(|s| s.save(&self.procs, dirty).is_ok());
+        if !ok {
+            self.saved = persist::Saved::connect();
+            if let Some(s) = &self.saved {
+                self.procs.mark_all_dirty();
+                let all = self.procs.take_dirty();
+                let _ = s.save(&self.procs, all);
+            }
+        }
     }
-}
-
-impl Pm {
     /// Makes sure `pid` has an entry (a process pm did not fork: init, or
     /// anyone after pm was restarted). `false` if the table is full.
     fn adopt(&mut self, pid: Pid) -> bool {
@@ -104,9 +162,18 @@ impl Pm {
         while let Ok((info, next)) = kcall::proc_info(index) {
             index = next;
             let pid = u64::from(info.endpoint);
+            if info.parent == Endpoint::NONE.0 && info.state == 3 && !self.procs.contains(pid) {
+                // A child of the previous pm that ended unrecorded: adopt
+                // it so `reap` frees its slot (nobody waits for it).
+                let _ = kcall::adopt(Endpoint(info.endpoint));
+                continue;
+            }
             let orphan = info.parent == Endpoint::NONE.0 && info.state != 3 && pid != rs && info.priv_id != names::RS_PRIV_ID;
             if orphan && !self.procs.contains(pid) {
-                self.procs.insert(Proc::new(pid, 0, pid));
+                let mut p = Proc::new(pid, 0, pid);
+                // A child of the previous pm the saved table missed.
+                p.kernel_child = kcall::adopt(Endpoint(info.endpoint)).is_ok();
+                self.procs.insert(p);
             }
         }
     }
@@ -116,7 +183,7 @@ impl Pm {
         if self.procs.is_full() {
             return Err(Error::AGAIN);
         }
-        let parent = *self.procs.get(parent_pid).ok_or(Error::SRCH)?;
+        let parent = *self.procs.find(parent_pid).ok_or(Error::SRCH)?;
         let child = kcall::fork_for(client)?;
         let mut p = Proc::new(u64::from(child.0), parent_pid, parent.pgid);
         p.actions = parent.actions;
@@ -178,7 +245,7 @@ impl Pm {
             Err(e) => return result_reply(Err(e), [0; 6]),
         };
         let pid = u64::from(info.endpoint);
-        let (ppid, pgid) = match self.procs.get(pid) {
+        let (ppid, pgid) = match self.procs.find(pid) {
             Some(p) => (p.ppid, p.pgid),
             None if info.parent == Endpoint::NONE.0 => (0, 0),
             None => (u64::from(info.parent), 0),
@@ -216,9 +283,7 @@ impl Pm {
         p.zombie = Some(status);
         let ppid = p.ppid;
         // Its children are orphans now; ended orphans are forgotten.
-        for child in self.procs.iter_mut().filter(|c| c.ppid == pid) {
-            child.ppid = 0;
-        }
+        self.procs.orphan_children_of(pid);
         let gone = self.procs.pids(|c| c.ppid == 0 && !c.alive());
         for c in gone.iter() {
             self.procs.remove(c);

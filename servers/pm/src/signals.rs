@@ -35,7 +35,7 @@ impl Pm {
 
     /// Applies signal `sig` to process `pid`.
     fn deliver(&mut self, pid: Pid, sig: u64) {
-        let Some(p) = self.procs.get(pid) else { return };
+        let Some(p) = self.procs.find(pid) else { return };
         if sig == 0 {
             return;
         }
@@ -53,7 +53,7 @@ impl Pm {
 
     /// Ends process `pid` with `status` and reports it to its parent.
     pub(crate) fn terminate(&mut self, pid: Pid, status: i64) {
-        let kernel_child = self.procs.get(pid).is_some_and(|p| p.kernel_child);
+        let kernel_child = self.procs.find(pid).is_some_and(|p| p.kernel_child);
         let _ = kcall::kill(Endpoint(pid as u32), status);
         if kernel_child {
             self.reap();
@@ -64,7 +64,7 @@ impl Pm {
 
     /// Sends SIGCHLD to `ppid` if it has a handler for it.
     pub(crate) fn signal_parent(&mut self, ppid: Pid) {
-        let Some(parent) = self.procs.get(ppid) else { return };
+        let Some(parent) = self.procs.find(ppid) else { return };
         let action = parent.actions[SIGCHLD as usize];
         if action != SIG_DFL && action != SIG_IGN {
             let restorer = parent.restorer;

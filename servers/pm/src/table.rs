@@ -39,17 +39,51 @@ impl Proc {
     }
 }
 
+/// The table, and which of its slots changed since pm last saved them
+/// (`crate::persist`).
 pub struct Table {
     slots: [Option<Proc>; MAX_PROCS],
+    dirty: u64,
 }
+
+const _: () = assert!(MAX_PROCS <= 64, "one dirty bit per slot");
 
 impl Table {
     pub const fn new() -> Table {
-        Table { slots: [None; MAX_PROCS] }
+        Table { slots: [None; MAX_PROCS], dirty: 0 }
     }
 
     pub fn get(&mut self, pid: Pid) -> Option<&mut Proc> {
-        self.slots.iter_mut().flatten().find(|p| p.pid == pid)
+        let i = self.slots.iter().position(|s| s.is_some_and(|p| p.pid == pid))?;
+        self.dirty |= 1 << i;
+        self.slots[i].as_mut()
+    }
+
+    /// The process `pid`, to read (not counted as a change).
+    pub fn find(&self, pid: Pid) -> Option<&Proc> {
+        self.slots.iter().flatten().find(|p| p.pid == pid)
+    }
+
+    /// Slot `i` as saved (`None`: free).
+    pub fn slot(&self, i: usize) -> Option<&Proc> {
+        self.slots.get(i)?.as_ref()
+    }
+
+    /// Puts `p` in slot `i` (restoring a saved table).
+    pub fn set_slot(&mut self, i: usize, p: Proc) {
+        if let Some(slot) = self.slots.get_mut(i) {
+            *slot = Some(p);
+        }
+    }
+
+    /// The slots changed since the last call, as a bit mask.
+    pub fn take_dirty(&mut self) -> u64 {
+        core::mem::take(&mut self.dirty)
+    }
+
+    /// Marks every slot changed (the saved copy was lost).
+    pub fn mark_all_dirty(&mut self) {
+        self.dirty = (1u64 << MAX_PROCS) - 1;
     }
 
     pub fn contains(&self, pid: Pid) -> bool {
@@ -62,9 +96,10 @@ impl Table {
 
     /// Adds `p`; `false` if the table is full.
     pub fn insert(&mut self, p: Proc) -> bool {
-        match self.slots.iter_mut().find(|s| s.is_none()) {
-            Some(slot) => {
-                *slot = Some(p);
+        match self.slots.iter().position(Option::is_none) {
+            Some(i) => {
+                self.slots[i] = Some(p);
+                self.dirty |= 1 << i;
                 true
             }
             None => false,
@@ -72,9 +107,10 @@ impl Table {
     }
 
     pub fn remove(&mut self, pid: Pid) {
-        for slot in self.slots.iter_mut() {
+        for (i, slot) in self.slots.iter_mut().enumerate() {
             if slot.is_some_and(|p| p.pid == pid) {
                 *slot = None;
+                self.dirty |= 1 << i;
             }
         }
     }
@@ -83,8 +119,14 @@ impl Table {
         self.slots.iter().flatten()
     }
 
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Proc> {
-        self.slots.iter_mut().flatten()
+    /// The children of `pid` lose their parent (only their rows change).
+    pub fn orphan_children_of(&mut self, pid: Pid) {
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            if let Some(c) = slot.as_mut().filter(|c| c.ppid == pid) {
+                c.ppid = 0;
+                self.dirty |= 1 << i;
+            }
+        }
     }
 
     /// Pids matching `pred` (copied out, so the table can change meanwhile).

@@ -10,6 +10,11 @@
 //! until it has used up its restarts. Every exit is also passed on to pm
 //! (a notification), which reaps user processes.
 //!
+//! Every `call` gets a reply, whatever its type. The control requests
+//! (`service restart|stop|fi`, poweroff) reach rs only from senders with
+//! the manifest's `control` right: the kernel refuses them to everyone
+//! else with PERM.
+//!
 //! If rs itself dies the kernel starts it again; the new instance adopts
 //! the running services it finds in the kernel's process table.
 //!
@@ -23,6 +28,7 @@
 
 mod control;
 mod sets;
+mod state;
 mod table;
 
 use molt_abi::message::*;
@@ -37,6 +43,7 @@ const KILLED: i64 = molt_rt::process::Status::Signaled(molt_rt::process::SIGKILL
 pub struct Rs {
     table: Table,
     me: Endpoint,
+    state: state::Store,
 }
 
 molt_rt::entry!(main);
@@ -47,7 +54,7 @@ fn main(_args: &Args) -> i32 {
         molt_rt::println!("rs: cannot watch exits: {}", e.text());
         return 1;
     }
-    let mut rs = Rs { table: Table::load(), me };
+    let mut rs = Rs { table: Table::load(), me, state: state::Store::new() };
     let adopted = rs.adopt_running();
     if adopted > 0 {
         rs.say(format_args!("rs: restarted; adopted {adopted} running services\n"));
@@ -65,6 +72,11 @@ impl Rs {
         let mut index = 0;
         while let Ok((info, next)) = kcall::proc_info(index) {
             index = next;
+            // The previous rs's children (its services) wait for us to adopt
+            // them, so their exits reach our `wait` again.
+            if info.parent == Endpoint::NONE.0 {
+                let _ = kcall::adopt(Endpoint(info.endpoint));
+            }
             if info.state == 3 {
                 continue;
             }
@@ -123,9 +135,11 @@ impl Rs {
             IPC_MSG_NOTIFY => {}
             IPC_MSG_HEARTBEAT => {
                 let now = time::now_ms();
-                if let Some(s) = self.table.by_endpoint(from) {
-                    s.last_heard_ms = now;
-                }
+                let known = self.table.by_endpoint(from).map(|s| s.last_heard_ms = now).is_some();
+                // Heartbeats are sent, not called; a `call` still gets an
+                // answer. (To a sender this reply fails with NOTWAITING: it
+                // is not waiting for one.)
+                let _ = ipc::reply(from, &result_reply(if known { Ok(0) } else { Err(Error::PERM) }, [0; 6]));
             }
             IPC_MSG_PUBLISH => {
                 let reply = self.publish(from, msg);
@@ -136,6 +150,14 @@ impl Rs {
                 let name = names::unpack(&msg.payload[..4], &mut buf);
                 let found = self.table.by_name(name).filter(|s| s.state == State::Running).map(|s| s.endpoint);
                 let _ = ipc::reply(from, &result_reply(found.map(|e| u64::from(e.0)).ok_or(Error::NOENT), [0; 6]));
+            }
+            IPC_MSG_STATE => {
+                let result = match self.table.by_endpoint(from) {
+                    Some(s) if s.state == State::Running => self.state.grant_for(s.index, from),
+                    _ => Err(Error::PERM),
+                };
+                let (id, len) = result.map_or((Err(Error::PERM), 0), |(id, len)| (Ok(id), len));
+                let _ = ipc::reply(from, &result_reply(id, [len, 0, 0, 0, 0, 0]));
             }
             IPC_MSG_SERVICE_LIST => {
                 let reply = self.list_entry(msg.payload[0] as usize);

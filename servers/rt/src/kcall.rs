@@ -178,3 +178,9 @@ pub fn wait_nohang(which: Endpoint) -> Result<Option<(Endpoint, i64)>, Error> {
         Err(e) => Err(e),
     }
 }
+
+/// `adopt(child)`: become the kernel parent of an orphan our predecessor
+/// (a server with our privilege id) left behind.
+pub fn adopt(child: Endpoint) -> Result<(), Error> {
+    Error::from_ret(raw(KC_ADOPT as u64, [child.0.into(), 0, 0, 0, 0])).map(drop)
+}

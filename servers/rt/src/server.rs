@@ -11,6 +11,15 @@
 //!   answering and heartbeating, as a deadlocked server does) and IPC_MSG_SHUTDOWN (the handler
 //!   cleans up, then the server exits), and IPC_MSG_PING (echoed: the
 //!   cheapest proof that an instance answers).
+//!
+//! Every `call` gets a reply: types the loop does not serve go to the
+//! handler, which answers NOSYS for types it does not know. Two kinds of
+//! message need no check here because the kernel makes them trustworthy:
+//! a NOTIFY always comes from the kernel's `notify` (a `send` or `call` of
+//! that type fails with INVAL, so it never waits for a reply), and the
+//! control messages (SHUTDOWN, FAULT_INJECT) come only from senders with
+//! the manifest's `control` right (rs, and the `service` and `poweroff`
+//! programs); anyone else's fails with PERM.
 
 use crate::{ipc, kcall, names, time};
 use molt_abi::message::*;

@@ -43,6 +43,7 @@ struct molt_message {
 #define IPC_MSG_SERVICE_STOP       22
 #define IPC_MSG_POWEROFF           23
 #define IPC_MSG_CONSOLE_SET_FG     24
+#define IPC_MSG_STATE              25
 #define IPC_MSG_USER_BASE          0x1000
 
 /* Error codes; calls return their negation. */
@@ -108,5 +109,6 @@ struct molt_message {
 #define MOLT_KC_PROC_INFO          26
 #define MOLT_KC_CONSOLE_CLAIM      27
 #define MOLT_KC_SERVER_INFO        28
+#define MOLT_KC_ADOPT              29
 
 #endif /* !_MOLT_ABI_H_ */

@@ -7,11 +7,12 @@
 //! are errors too, so a misspelt field cannot silently grant nothing.
 
 use super::{
-    encode, every_id, ManifestError, RestartPolicy, HEADER_SIZE, MAGIC, NAME_LEN, RECORD_SIZE,
-    VERSION,
+    device_range_ok, encode, every_id, ManifestError, RestartPolicy, HEADER_SIZE, MAGIC,
+    NAME_LEN, RECORD_SIZE, VERSION,
 };
 use crate::privilege::{
-    PortRange, Privileges, ALL_KCALLS, MAX_IRQS, MAX_PORT_RANGES, MAX_SERVERS, USER_PRIV_ID,
+    DeviceRange, PortRange, Privileges, ALL_KCALLS, MAX_DEVICE_RANGES, MAX_IRQS,
+    MAX_PORT_RANGES, MAX_SERVERS, USER_PRIV_ID,
 };
 use crate::sched::LEVELS;
 use serde::Deserialize;
@@ -44,7 +45,12 @@ struct EntryToml {
     #[serde(default)]
     irqs: Vec<i64>,
     #[serde(default)]
+    device_ranges: Vec<[i64; 2]>,
+    #[serde(default)]
     debug_write: bool,
+    #[serde(default)]
+    control: bool,
+    exec_privileges: Option<bool>,
     priority: Option<i64>,
     tickets: Option<i64>,
     heartbeat_ms: Option<i64>,
@@ -55,9 +61,10 @@ struct EntryToml {
 
 impl EntryToml {
     /// The fields only a server may have, by name, for the `[user]` check.
-    fn server_only_fields(&self) -> [(&'static str, bool); 7] {
+    fn server_only_fields(&self) -> [(&'static str, bool); 8] {
         [
             ("name", self.name.is_some()),
+            ("exec_privileges", self.exec_privileges.is_some()),
             ("module", self.module.is_some()),
             ("boot", self.boot.is_some()),
             ("heartbeat_ms", self.heartbeat_ms.is_some()),
@@ -171,8 +178,26 @@ fn resolve(
     let mut p = Privileges {
         id,
         debug_write: r.debug_write,
+        control: r.control,
+        exec_privileges: r.exec_privileges.unwrap_or(false),
         ..Privileges::NONE
     };
+    if r.device_ranges.len() > MAX_DEVICE_RANGES {
+        return Err(fail(format!(
+            "{what}: more than {MAX_DEVICE_RANGES} device_ranges"
+        )));
+    }
+    for (slot, &[base, len]) in p.devices.iter_mut().zip(&r.device_ranges) {
+        let range = u64::try_from(base)
+            .ok()
+            .zip(u64::try_from(len).ok())
+            .map(|(base, len)| DeviceRange { base, len })
+            .filter(|d| d.len != 0 && device_range_ok(d))
+            .ok_or_else(|| {
+                fail(format!("{what}: bad device range [{base:#x}, {len:#x}] (want page-aligned base and non-zero length, ending at or below 2^52)"))
+            })?;
+        *slot = range;
+    }
     for target in &r.ipc_to {
         p.ipc_to |= match target.as_str() {
             "*" => every_id(names.len()),

@@ -126,6 +126,23 @@ fn minimal_manifest_uses_defaults() {
 }
 
 #[test]
+fn device_ranges_control_and_exec_privileges_read_back() {
+    let text = "[[server]]\nname = \"drv\"\nmodule = \"drv\"\ncontrol = true\nexec_privileges = true\n\
+                device_ranges = [[0xfec0_0000, 0x1000], [0xf_ffff_f000, 0x1000]]\n";
+    let bin = compile_manifest(text).unwrap();
+    let m = Manifest::parse(&bin).unwrap();
+    let p = m.find("drv").unwrap().privileges;
+    assert!(p.control && p.exec_privileges);
+    assert!(p.may_map_device(0xfec0_0000, 0x1000) && p.may_map_device(0xf_ffff_f000, 0x1000));
+    assert!(!p.may_map_device(0xfec0_1000, 0x1000) && !p.may_map_device(0xfec0_0000, 0x2000));
+    assert_eq!(p.devices[2..], [crate::privilege::DeviceRange::EMPTY; 6]);
+    let bin = compile_manifest("[[server]]\nname = \"a\"\nmodule = \"a\"\n").unwrap();
+    let plain = Manifest::parse(&bin).unwrap();
+    let q = plain.find("a").unwrap().privileges;
+    assert!(!q.control && !q.exec_privileges && !q.may_map_device(0xfec0_0000, 0x1000));
+}
+
+#[test]
 fn every_kcall_name_is_accepted() {
     for &(n, full) in kcall::ALL {
         let short = full.strip_prefix("KC_").unwrap().to_ascii_lowercase();
@@ -171,6 +188,19 @@ fn compile_errors_say_what_is_wrong() {
             "more than 4 io_ports",
         ),
         (srv("irqs = [32]"), "irq 32 out of range"),
+        (srv("device_ranges = [[0x1001, 0x1000]]"), "bad device range [0x1001, 0x1000]"),
+        (srv("device_ranges = [[0x1000, 0]]"), "bad device range"),
+        (srv("device_ranges = [[0x1000, 0x10]]"), "bad device range"),
+        (srv("device_ranges = [[-4096, 0x1000]]"), "bad device range"),
+        (srv("device_ranges = [[0xfffff_ffff_f000, 0x2000]]"), "bad device range"),
+        (
+            srv(&format!("device_ranges = [{}[0, 4096]]", "[0, 4096], ".repeat(8))),
+            "more than 8 device_ranges",
+        ),
+        (
+            "[user]\nexec_privileges = true\n".into(),
+            "'exec_privileges' is only for [[server]]",
+        ),
         (srv("irqs = [-1]"), "irq -1 out of range"),
         (srv("priority = 16"), "priority 16 out of range"),
         (srv("priority = -1"), "priority -1 out of range"),
@@ -279,7 +309,19 @@ fn reader_refuses_corruption() {
         bad(None, "user record marked boot"),
     );
     check(&|b| b[rec(1) + 64] = 1, bad(Some(0), "wrong privilege id"));
-    check(&|b| b[rec(1) + 65] = 4, bad(Some(0), "unknown flags"));
+    check(&|b| b[rec(1) + 65] = 0x10, bad(Some(0), "unknown flags"));
+    check(
+        &|b| b[rec(3) + 128] = 1,
+        bad(Some(2), "bad device range"),
+    );
+    check(
+        &|b| b[rec(3) + 128 + 16 + 8] = 0x10,
+        bad(Some(2), "bad device range"),
+    );
+    check(
+        &|b| b[rec(3) + 128 + 6] = 0x10,
+        bad(Some(2), "bad device range"),
+    );
     check(
         &|b| b[rec(2) + 66] = 16,
         bad(Some(1), "priority out of range"),

@@ -6,6 +6,14 @@
 //! Range checks follow [`crate::usercopy::UserRange`]: anything outside
 //! `[USER_BASE, USER_END)` or wrapping around is `FAULT`. A walk checks every
 //! page before reporting any, so a copy that fails changes nothing.
+//!
+//! The walks only ever report RAM the table owns: a [`DEVICE`] page is
+//! `FAULT` to them, as an unmapped one is. The kernel reaches the pages a
+//! walk reports through its direct map, which covers RAM only; device
+//! memory there would mean a kernel page fault (beyond the map), a write to
+//! a device register (the LAPIC, say), or, for physical addresses from
+//! 2^47 on, a wrap into the user half. So no IPC buffer, debug_write or
+//! proc_info target, exec image or safecopy range may lie in device memory.
 
 use super::{PageTableFlags as F, PhysMem, UserPageTable, DEVICE, PAGE_MASK};
 use crate::usercopy::{UserRange, PAGE_SIZE};
@@ -135,10 +143,11 @@ impl UserPageTable {
     }
 
     /// Walks the user buffer `[va, va + len)`: first checks that every page
-    /// is a mapped user page (and writable, if `write`), then calls
+    /// is a mapped user page of RAM (and writable, if `write`), then calls
     /// `f(phys, done, n)` for each piece in address order, where the `n`
     /// bytes at physical `phys` are bytes `done..done + n` of the buffer.
-    /// `FAULT` (before any call) if a page is missing or read-only.
+    /// `FAULT` (before any call) if a page is missing, read-only or device
+    /// memory.
     pub fn for_each_piece<M: PhysMem>(
         &self,
         mem: &M,
@@ -161,7 +170,8 @@ impl UserPageTable {
         Ok(())
     }
 
-    /// Checks that `[va, va + len)` is mapped (writable, if `write`), and
+    /// Checks that `[va, va + len)` is mapped RAM, not device memory
+    /// (writable, if `write`), and
     /// if it lies within one page returns the physical address of `va`, so
     /// the kernel can reach a small buffer with one walk; `Ok(None)` if the
     /// buffer is empty or spans pages (all of them checked).
@@ -199,8 +209,9 @@ impl UserPageTable {
     }
 }
 
-/// Whether a page with `flags` may be accessed (written, if `write`).
+/// Whether the kernel may access a page with `flags` for a copy (write
+/// to it, if `write`): never a [`DEVICE`] page.
 #[inline(always)]
 fn allowed(flags: F, write: bool) -> bool {
-    !write || flags.contains(F::WRITABLE)
+    !flags.contains(DEVICE) && (!write || flags.contains(F::WRITABLE))
 }

@@ -581,3 +581,44 @@ fn pieces_of_a_user_buffer() {
     pt.destroy(&mut mem);
     assert_eq!(mem.live(), baseline);
 }
+
+#[test]
+fn copies_never_reach_device_pages() {
+    let (mut mem, mut pt, baseline) = setup();
+    let ram = owned_frame(&mut mem, 4);
+    pt.map(&mut mem, 0x1000, ram, W).unwrap();
+    // Physical addresses the direct map cannot hold: 4 GiB, 2^47 (which
+    // would wrap into the user half), 2^48, and the LAPIC's page.
+    let devices = [0x1_0000_0000, 1 << 47, 1 << 48, 0xfee0_0000];
+    for (i, &phys) in devices.iter().enumerate() {
+        let va = 0x10_0000 + i as u64 * 0x1_0000;
+        pt.map_device(&mut mem, va, phys, PAGE_SIZE).unwrap();
+        // The page is there for the process itself...
+        assert_eq!(pt.translate(&mem, va), Some((phys, DEVICE_FLAGS)));
+        // ...but no walk the kernel copies through reports it.
+        for write in [false, true] {
+            assert_eq!(pt.single_page(&mem, va, 48, write), Err(Error::FAULT));
+            assert_eq!(pt.single_page(&mem, va + 0xff0, 0x20, write), Err(Error::FAULT));
+            let mut called = false;
+            assert_eq!(
+                pt.for_each_piece(&mem, va, 64, write, |_, _, _| called = true),
+                Err(Error::FAULT)
+            );
+            assert!(!called, "no piece of a device page is handed out");
+        }
+        // A buffer that starts in RAM and runs into a device page fails
+        // as a whole, before any piece is given.
+        let below = owned_frame(&mut mem, i as u64 + 10);
+        pt.map(&mut mem, va - PAGE_SIZE, below, W).unwrap();
+        let mut pieces = 0;
+        assert_eq!(
+            pt.for_each_piece(&mem, va - 16, 32, false, |_, _, _| pieces += 1),
+            Err(Error::FAULT)
+        );
+        assert_eq!(pieces, 0);
+    }
+    // RAM pages still work.
+    assert_eq!(pt.single_page(&mem, 0x1010, 48, true), Ok(Some(ram + 0x10)));
+    pt.destroy(&mut mem);
+    assert_eq!(mem.live(), baseline);
+}

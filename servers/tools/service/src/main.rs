@@ -2,7 +2,8 @@
 //!
 //! - `service list`: name, pid, endpoint, state, restarts and the age of
 //!   the last heartbeat of every service;
-//! - `service restart NAME`, `service stop NAME`;
+//! - `service restart NAME [in MS]`, `service stop NAME` (`in MS`: after
+//!   a delay, so a test can restart a server while a job runs);
 //! - `service fi NAME crash|hang`: fault injection, answered by the
 //!   server runtime of NAME itself.
 #![no_std]
@@ -12,7 +13,7 @@
 use molt_abi::message::*;
 use molt_abi::{Endpoint, Error, Message};
 use molt_rt::server::{FI_CRASH, FI_HANG};
-use molt_rt::{ipc, names, outln};
+use molt_rt::{ipc, names, outln, time};
 
 molt_rt::entry!(main);
 
@@ -23,11 +24,15 @@ fn main(args: &molt_rt::Args) -> i32 {
     let result = match (words.next(), words.next(), words.next()) {
         (Some("list") | None, None, None) => list(),
         (Some("restart"), Some(name), None) => by_name(IPC_MSG_SERVICE_RESTART, name),
+        (Some("restart"), Some(name), Some("in")) => match words.next().and_then(|ms| ms.parse().ok()) {
+            Some(ms) => time::sleep_ms(ms).and_then(|()| by_name(IPC_MSG_SERVICE_RESTART, name)),
+            None => Err(Error::INVAL),
+        },
         (Some("stop"), Some(name), None) => by_name(IPC_MSG_SERVICE_STOP, name),
         (Some("fi"), Some(name), Some("crash")) => inject(name, FI_CRASH),
         (Some("fi"), Some(name), Some("hang")) => inject(name, FI_HANG),
         _ => {
-            outln!("usage: service list | restart NAME | stop NAME | fi NAME crash|hang");
+            outln!("usage: service list | restart NAME [in MS] | stop NAME | fi NAME crash|hang");
             return 2;
         }
     };
