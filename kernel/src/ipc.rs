@@ -205,10 +205,12 @@ pub fn send(dst: u64, msg_ptr: u64, call: bool) -> Ret {
     let k = KERNEL.get();
     let prepared = (|| -> Result<_, Error> {
         let dst = Endpoint(u32::try_from(dst).map_err(|_| Error::INVAL)?);
-        check_send_right(k, dst)?;
-        // A call's buffer also takes the reply, so it must be writable.
+        // The caller's own buffer first, so a bad one is FAULT whatever
+        // state the destination is in. A call's buffer also takes the
+        // reply, so it must be writable.
         let phys = buffer(k, msg_ptr, call)?;
         let msg = outgoing(k, msg_ptr, phys)?;
+        check_send_right(k, dst)?;
         check_type(k, msg.mtype())?;
         let cur = k.current.ok_or(Error::SRCH)?;
         Ok((cur, dst, msg, phys))

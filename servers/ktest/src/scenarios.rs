@@ -253,7 +253,7 @@ const MSG_EXEC: u32 = molt_abi::message::IPC_MSG_EXEC;
 /// Where the exec scenario maps its image buffer (at run time, so forks
 /// elsewhere do not copy it).
 const IMAGE_AT: u64 = 0x2000_0000;
-const IMAGE_MAX: usize = 1 << 20;
+const IMAGE_MAX: usize = 4 << 20;
 
 fn fork_and_exec_for_a_client() -> Verdict {
     // The child asks us to fork it, the way a program asks pm.
