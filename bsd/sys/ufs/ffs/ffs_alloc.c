@@ -67,6 +67,7 @@ ffs_getcg(struct inode *ip, int cg, struct buf **bpp)
 	    cgp->cg_iusedoff + howmany(fs->fs_ipg, NBBY) > fs->fs_cgsize ||
 	    cgp->cg_freeoff < (int)sizeof(struct cg) - 1 ||
 	    cgp->cg_freeoff + howmany(fs->fs_fpg, NBBY) > fs->fs_cgsize ||
+	    cgp->cg_iusedoff + howmany(fs->fs_ipg, NBBY) > cgp->cg_freeoff ||
 	    cgp->cg_ndblk <= 0 || cgp->cg_ndblk > fs->fs_fpg) {
 		(*bpp)->b_flags |= B_INVAL;
 		brelse(*bpp);

@@ -21,6 +21,8 @@ pub(super) fn phase5(f: &mut Fsck) -> Result<(), String> {
         let header_ok = hdr.cg_magic == bsd::CG_MAGIC as i32 && i64::from(hdr.cg_cgx) == c
             && hdr.cg_iusedoff >= 168 && i64::from(hdr.cg_iusedoff) + (ipg + 7) / 8 <= i64::from(fs.fs_cgsize)
             && hdr.cg_freeoff >= 168 && i64::from(hdr.cg_freeoff) + (fpg + 7) / 8 <= i64::from(fs.fs_cgsize)
+            // The inode map comes first and the maps do not overlap.
+            && i64::from(hdr.cg_iusedoff) + (ipg + 7) / 8 <= i64::from(hdr.cg_freeoff)
             && i64::from(hdr.cg_ndblk) == ndblk;
         if !header_ok {
             f.problem(format!("cylinder group {c}: bad header"));

@@ -76,10 +76,7 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
             let mut prev: Option<usize> = None;
             while off < CHUNK {
                 let (ino, reclen, dtype, namlen) = direct_header(chunk, off);
-                let ok = reclen >= D_NAME && reclen.is_multiple_of(4) && off + reclen <= CHUNK && reclen >= direct_size(namlen)
-                    && (ino == 0 || (chunk[off + D_NAME..off + D_NAME + namlen].iter().all(|&b| b != 0 && b != b'/')
-                        && chunk[off + D_NAME + namlen] == 0));
-                if !ok {
+                if !entry_ok(chunk, off) {
                     f.problem(format!("directory inode {dir}: corrupted entry at offset {}", offset as usize + c * CHUNK + off));
                     if f.repair {
                         match prev {
@@ -179,15 +176,23 @@ fn check_dir(f: &mut Fsck, dir: u32, queue: &mut VecDeque<u32>) -> Result<(), St
     Ok(())
 }
 
-/// Does a directory's first chunk start with "." (naming `dir`) and ".."?
+/// Is the entry at `off` of a chunk well-formed (4.4BSD's dirbadentry)?
+fn entry_ok(chunk: &[u8], off: usize) -> bool {
+    let (ino, reclen, _, namlen) = direct_header(chunk, off);
+    reclen >= D_NAME && reclen.is_multiple_of(4) && off + reclen <= CHUNK && reclen >= direct_size(namlen)
+        && (ino == 0 || (chunk[off + D_NAME..off + D_NAME + namlen].iter().all(|&b| b != 0 && b != b'/')
+            && chunk[off + D_NAME + namlen] == 0))
+}
+
+/// Does a directory's first chunk start with "." (naming `dir`) and "..",
+/// both well-formed?
 fn starts_with_dots(chunk: &[u8], dir: u32) -> bool {
     let (ino, reclen, _, namlen) = direct_header(chunk, 0);
-    if ino != dir || namlen != 1 || chunk[D_NAME] != b'.' || reclen < direct_size(1) || reclen + D_NAME > CHUNK {
+    if !entry_ok(chunk, 0) || ino != dir || namlen != 1 || chunk[D_NAME] != b'.' || reclen + D_NAME > CHUNK {
         return false;
     }
-    let (ino2, reclen2, _, namlen2) = direct_header(chunk, reclen);
-    ino2 != 0 && namlen2 == 2 && &chunk[reclen + D_NAME..reclen + D_NAME + 2] == b".."
-        && reclen2 >= direct_size(2) && reclen + reclen2 <= CHUNK
+    let (ino2, _, _, namlen2) = direct_header(chunk, reclen);
+    entry_ok(chunk, reclen) && ino2 != 0 && namlen2 == 2 && &chunk[reclen + D_NAME..reclen + D_NAME + 2] == b".."
 }
 
 /// Adds an entry to directory `dir` in the slack of an existing entry.
