@@ -58,10 +58,14 @@ pub fn build_kernel() -> Result<PathBuf> {
     Ok(cargo_build(&["molt-kernel"], "kernel", &flags)?.join("molt-kernel"))
 }
 
-/// Builds user programs (each a package whose binary has the same name).
+/// Builds user programs (each a package whose binary has the same name),
+/// linked without debug information: exec copies whole boot modules, so
+/// every byte of DWARF would be copied on every exec (host unit-test
+/// builds of the same crates keep theirs).
 pub fn build_user(programs: &[&str]) -> Result<PathBuf> {
     let ld = workspace_root().join("boot/user.ld");
-    let flags = format!("-C code-model=small -C relocation-model=static -C link-arg=-T{}", ld.display());
+    let flags =
+        format!("-C code-model=small -C relocation-model=static -C link-arg=-T{} -C link-arg=--strip-debug", ld.display());
     cargo_build(programs, "user", &flags)
 }
 

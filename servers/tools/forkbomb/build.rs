@@ -1,6 +1,6 @@
 //! Compiles the C half of the fork bomb (src/bomb.c, which calls the
-//! historic `kern_fork`) with clang for the bare machine and links it in;
-//! links without debug information, like every program.
+//! historic `kern_fork`) with clang for the bare machine and links it in
+//! (src/image.rs links every program without debug information).
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -20,5 +20,4 @@ fn main() {
         .expect("clang runs (tests/setup.sh installs it)");
     assert!(status.success(), "compiling src/bomb.c failed");
     println!("cargo:rustc-link-arg-bins={}", out.display());
-    println!("cargo:rustc-link-arg-bins=--strip-debug");
 }
