@@ -14,7 +14,7 @@
 //! The fuzz suite (`molt bench fuzz [--seeds N] [--calls M] [--kind
 //! narrow|broad|both] [--seed S]`, declared in [`FuzzArgs`]) boots the ktest image once per kind and
 //! runs N seeds of M random system calls, one fresh fuzzer process per
-//! seed (servers/ktest/src/fuzzrun.rs), and prints calls, rate and
+//! seed (servers/tests/ktest/src/fuzzrun.rs), and prints calls, rate and
 //! failures per seed and in total; a kernel that halts counts as a failure
 //! of the seed it was running.
 
