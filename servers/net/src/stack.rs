@@ -3,22 +3,20 @@
 //! the giant lock for its call into C.
 use std::ffi::CString;
 use std::net::Ipv4Addr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Once;
 
 use serde_json::{json, Value};
 
 use crate::bsd;
 
-static STARTED: AtomicBool = AtomicBool::new(false);
+static STARTED: Once = Once::new();
 
-/// Starts the stack (protocols and lo0) once per process.
+/// Starts the stack (protocols and lo0) once per process; every caller
+/// returns only once it has started (threads racing here wait).
 pub fn init() {
-    if STARTED.swap(true, Ordering::SeqCst) {
-        return;
-    }
     // SAFETY: net_init takes no arguments and only touches the stack's
     // globals, under the giant lock.
-    molt_shims::with_giant(|| unsafe { bsd::net_init() });
+    STARTED.call_once(|| molt_shims::with_giant(|| unsafe { bsd::net_init() }));
 }
 
 /// An attached Ethernet interface (the C `struct ifnet`).
