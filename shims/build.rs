@@ -1,6 +1,6 @@
 //! Compiles the common C of bsd/sys/kern and bsd/sys/libkern that every
 //! subsystem needs (formatted output, uiomove, hashinit, the clock
-//! variables, proc0, posting signals, sleep, the sysctl helpers,
+//! variables, lockmgr, proc0, posting signals, sleep, the sysctl helpers,
 //! selrecord/selwakeup, the switch-table stock answers, scanc/skpc/strcat,
 //! insque/remque) and generates the Rust view of the common headers
 //! (`molt_shims::bsd`).
@@ -14,6 +14,7 @@ fn main() {
         "subr_xxx.c",
         "kern_subr.c",
         "kern_clock.c",
+        "kern_lock.c",
         "kern_proc.c",
         "kern_sig.c",
         "kern_synch.c",

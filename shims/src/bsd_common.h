@@ -11,6 +11,7 @@
 #include <sys/select.h>
 #include <sys/signal.h>
 #include <sys/sysctl.h>
+#include <sys/lock.h>
 #include <sys/ucred.h>
 #include <sys/uio.h>
 #include <sys/syslog.h>

@@ -141,3 +141,87 @@ fn mono_time_follows_the_monotonic_clock() {
     let second = read();
     assert!(second - first >= 20_000, "mono_time moved {} us in 30 ms", second - first);
 }
+
+#[test]
+fn lockmgr_grants_shares_and_exclusives_by_the_rules() {
+    let lk = |l: &mut bsd::lock, flags: u32, p: *mut bsd::proc_| {
+        // SAFETY: l is a lock initialised by lockinit; no interlock is passed.
+        unsafe { bsd::lockmgr(l, flags, std::ptr::null_mut(), p) }
+    };
+    g(|| {
+        // SAFETY: curproc is this thread's proc while giant is held; `other`
+        // is a copy standing for a second process (only its pid is read).
+        unsafe {
+            let me = bsd::curproc;
+            let mut other = *me;
+            other.p_pid = (*me).p_pid + 1;
+            let you: *mut bsd::proc_ = &mut other;
+            let mut l = bsd::lock::default();
+            bsd::lockinit(&mut l, bsd::PINOD as c_int, c"test".as_ptr() as *mut _, 0, 0);
+            let (sh, ex, rel, nw) = (bsd::LK_SHARED, bsd::LK_EXCLUSIVE, bsd::LK_RELEASE, bsd::LK_NOWAIT);
+
+            assert_eq!(lk(&mut l, ex, me), 0);
+            assert_eq!(bsd::lockstatus(&mut l), ex as c_int);
+            assert_eq!(lk(&mut l, sh | nw, you), bsd::EBUSY as c_int, "a share while another holds it exclusively");
+            assert_eq!(lk(&mut l, ex | nw, you), bsd::EBUSY as c_int);
+            assert_eq!(lk(&mut l, ex, me), bsd::EDEADLK as c_int, "recursion without LK_CANRECURSE");
+            assert_eq!(lk(&mut l, ex | bsd::LK_CANRECURSE, me), 0);
+            assert_eq!(lk(&mut l, rel, you), bsd::EPERM as c_int, "only the holder releases");
+            assert_eq!((lk(&mut l, rel, me), lk(&mut l, rel, me)), (0, 0));
+            assert_eq!(bsd::lockstatus(&mut l), 0);
+
+            assert_eq!((lk(&mut l, sh, me), lk(&mut l, sh, you)), (0, 0));
+            assert_eq!((bsd::lockstatus(&mut l), l.lk_sharecount), (sh as c_int, 2));
+            assert_eq!(lk(&mut l, ex | nw, you), bsd::EBUSY as c_int, "exclusive while shared");
+            assert_eq!(lk(&mut l, rel, you), 0);
+            assert_eq!(lk(&mut l, bsd::LK_UPGRADE, me), 0, "the last sharer upgrades");
+            assert_eq!((bsd::lockstatus(&mut l), l.lk_lockholder), (ex as c_int, (*me).p_pid));
+            assert_eq!(lk(&mut l, bsd::LK_DOWNGRADE, me), 0);
+            assert_eq!((bsd::lockstatus(&mut l), l.lk_sharecount), (sh as c_int, 1));
+            assert_eq!(lk(&mut l, rel, me), 0);
+            assert_eq!(lk(&mut l, rel, me), bsd::EPERM as c_int, "nothing left to release");
+
+            assert_eq!(lk(&mut l, bsd::LK_DRAIN, me), 0);
+            assert_eq!(lk(&mut l, sh, me), bsd::ENOENT as c_int, "a drained lock is retired");
+            assert_eq!(lk(&mut l, 0x0f, me), bsd::ENOENT as c_int);
+            let mut fresh = bsd::lock::default();
+            bsd::lockinit(&mut fresh, 0, c"t".as_ptr() as *mut _, 0, 0);
+            assert_eq!(lk(&mut fresh, 0x0f, me), bsd::EINVAL as c_int, "an unknown request");
+        }
+    });
+}
+
+#[test]
+fn lockmgr_sleeps_until_the_holder_lets_go() {
+    struct Shared(*mut bsd::lock);
+    // SAFETY: the lock is only touched with the giant lock held.
+    unsafe impl Send for Shared {}
+    let l = Box::into_raw(Box::new(bsd::lock::default()));
+    g(|| {
+        // SAFETY: l is a fresh lock; curproc is ours while giant is held.
+        unsafe {
+            bsd::lockinit(l, bsd::PINOD as c_int, c"lktest".as_ptr() as *mut _, 0, 0);
+            assert_eq!(bsd::lockmgr(l, bsd::LK_EXCLUSIVE, std::ptr::null_mut(), bsd::curproc), 0);
+        }
+    });
+    let shared = Shared(l);
+    let waiter = std::thread::spawn(move || {
+        let shared = shared;
+        // SAFETY: as above; this thread has a proc (and pid) of its own.
+        g(|| unsafe { bsd::lockmgr(shared.0, bsd::LK_SHARED, std::ptr::null_mut(), bsd::curproc) })
+    });
+    // the waiter must be asleep on the lock before we let go
+    let asleep = (0..500).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        // SAFETY: read under giant.
+        g(|| unsafe { (*l).lk_waitcount }) == 1
+    });
+    assert!(asleep, "the shared request did not wait for the exclusive holder");
+    // SAFETY: we hold it exclusively.
+    assert_eq!(g(|| unsafe { bsd::lockmgr(l, bsd::LK_RELEASE, std::ptr::null_mut(), bsd::curproc) }), 0);
+    assert_eq!(waiter.join().unwrap(), 0, "the waiter got its shared lock once we let go");
+    // SAFETY: read under giant; the waiter's share is still held.
+    assert_eq!(g(|| unsafe { ((*l).lk_sharecount, bsd::lockstatus(l)) }), (1, bsd::LK_SHARED as c_int));
+    // SAFETY: no one uses the lock any more.
+    drop(unsafe { Box::from_raw(l) });
+}

@@ -9,7 +9,7 @@
  * LITE2_SYMBOLS: nullop enodev enoioctl enxio eopnotsupp einval hashinit sleep
  * LITE2_SYMBOLS: sysctl_int sysctl_rdint sysctl_string sysctl_rdstring sysctl_rdstruct securelevel
  * LITE2_SYMBOLS: scanc skpc strcat mono_time psignal gsignal pfind selrecord selwakeup
- * LITE2_SYMBOLS: copystr copyinstr copyoutstr
+ * LITE2_SYMBOLS: copystr copyinstr copyoutstr lockinit lockmgr lockstatus
  * LITE2_SYMBOLS: mbinit m_clalloc m_retry m_retryhdr m_reclaim m_copym mbutl mclrefcnt mclfree kmem_malloc mb_map
  * LITE2_SYMBOLS: sofree soconnect2 sohasoutofband sowakeup sbwait sb_lock netio netcon netcls
  * LITE2_SYMBOLS: tcp_trace tcp_debug tcp_debx tcp_dooptions tcp_setpersist rt_missmsg rt_ifmsg rt_newaddrmsg
@@ -26,6 +26,7 @@
 #include <sys/sysctl.h>
 #include <sys/select.h>
 #include <sys/signal.h>
+#include <sys/lock.h>
 #include <vm/vm.h>
 #include <net/if.h>
 #include <net/route.h>
@@ -62,6 +63,11 @@ void	sleep(void *chan, int pri);
 struct proc *pfind(pid_t pid);
 void	psignal(struct proc *p, int sig);
 void	gsignal(int pgid, int sig);
+
+/* sys/lock.h */
+void	lockinit(struct lock *, int prio, char *wmesg, int timo, int flags);
+int	lockmgr(__volatile struct lock *, u_int flags, struct simplelock *, struct proc *p);
+int	lockstatus(struct lock *);
 
 /* sys/select.h */
 void	selrecord(struct proc *selector, struct selinfo *sip);
@@ -138,6 +144,12 @@ lite2_interface_calls(struct socket *so, struct tcpcb *tp, char *buf)
 	tcp_trace(TA_OUTPUT, tp->t_state, tp, NULL, 0);
 	tcp_dooptions(tp, (u_char *)buf, 0, NULL, &ts_present, &ts_val, &ts_ecr);
 	rt_ifmsg(NULL);
+	{
+		struct lock lk;
+
+		lockinit(&lk, PINOD, "probe", 0, 0);
+		n += lockmgr(&lk, LK_EXCLUSIVE, NULL, curproc) + lockstatus(&lk);
+	}
 	n += mono_time.tv_sec + (long)min(so->so_snd.sb_cc, 1) - 2;
 	return n;
 }

@@ -233,7 +233,7 @@ pub const COMMON_HEADERS: &[&str] = &[
     "sys/cdefs.h", "sys/types.h", "sys/param.h", "sys/systm.h", "sys/malloc.h", "sys/queue.h",
     "sys/errno.h", "sys/time.h", "sys/kernel.h", "sys/proc.h", "sys/ucred.h", "sys/uio.h",
     "sys/callout.h", "sys/stdarg.h", "sys/libkern.h", "sys/molt_shims.h", "sys/syslog.h",
-    "sys/resource.h", "sys/resourcevar.h", "sys/signal.h", "sys/select.h", "sys/sysctl.h", "machine/limits.h",
+    "sys/resource.h", "sys/resourcevar.h", "sys/signal.h", "sys/select.h", "sys/sysctl.h", "sys/lock.h", "machine/limits.h",
 ];
 
 /// Generates `OUT_DIR/<out_name>` with the Rust view of `header` (a file that

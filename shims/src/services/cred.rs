@@ -100,8 +100,12 @@ pub unsafe extern "C" fn groupmember(gid: bsd::gid_t, cred: *mut bsd::ucred) -> 
     c_int::from(cr.cr_groups[..n].contains(&gid))
 }
 
-/// A new proc for a thread entering the BSD code: its own pcred, a copy
-/// of proc0's ucred, and its own (zeroed) resource statistics. Lives as long as the process (threads are few).
+/// Process ids for the procs of threads entering the BSD code (proc0 is
+/// 0); distinct, so lockmgr and selrecord can tell the threads apart.
+static NEXT_PID: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(2);
+
+/// A new proc for a thread entering the BSD code: its own pid and pcred,
+/// a copy of proc0's ucred, and its own (zeroed) resource statistics. Lives as long as the process (threads are few).
 pub(crate) fn new_thread_proc() -> *mut bsd::proc_ {
     let p = alloc_zeroed::<bsd::proc_>(bsd::M_PROC);
     let pc = alloc_zeroed::<bsd::pcred>(bsd::M_PROC);
@@ -116,6 +120,7 @@ pub(crate) fn new_thread_proc() -> *mut bsd::proc_ {
         (*pc).p_refcnt = 1;
         (*p).p_cred = pc;
         (*p).p_stats = stats;
+        (*p).p_pid = NEXT_PID.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
         (*p).p_stat = bsd::SRUN as _;
         (*p).p_comm = (*p0).p_comm;
     }
