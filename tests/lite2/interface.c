@@ -9,7 +9,7 @@
  * LITE2_SYMBOLS: nullop enodev enoioctl enxio eopnotsupp einval hashinit sleep
  * LITE2_SYMBOLS: sysctl_int sysctl_rdint sysctl_string sysctl_rdstring sysctl_rdstruct securelevel
  * LITE2_SYMBOLS: scanc skpc strcat mono_time psignal gsignal pfind selrecord selwakeup
- * LITE2_SYMBOLS: copystr copyinstr copyoutstr lockinit lockmgr lockstatus
+ * LITE2_SYMBOLS: copystr copyinstr copyoutstr lockinit lockmgr lockstatus vget vn_lock
  * LITE2_SYMBOLS: mbinit m_clalloc m_retry m_retryhdr m_reclaim m_copym mbutl mclrefcnt mclfree kmem_malloc mb_map
  * LITE2_SYMBOLS: sofree soconnect2 sohasoutofband sowakeup sbwait sb_lock netio netcon netcls
  * LITE2_SYMBOLS: tcp_trace tcp_debug tcp_debx tcp_dooptions tcp_setpersist rt_missmsg rt_ifmsg rt_newaddrmsg
@@ -27,6 +27,7 @@
 #include <sys/select.h>
 #include <sys/signal.h>
 #include <sys/lock.h>
+#include <sys/vnode.h>
 #include <vm/vm.h>
 #include <net/if.h>
 #include <net/route.h>
@@ -68,6 +69,10 @@ void	gsignal(int pgid, int sig);
 void	lockinit(struct lock *, int prio, char *wmesg, int timo, int flags);
 int	lockmgr(__volatile struct lock *, u_int flags, struct simplelock *, struct proc *p);
 int	lockstatus(struct lock *);
+
+/* sys/vnode.h */
+int	vget(struct vnode *vp, int lockflag, struct proc *p);
+int	vn_lock(struct vnode *vp, int flags, struct proc *p);
 
 /* sys/select.h */
 void	selrecord(struct proc *selector, struct selinfo *sip);
@@ -150,6 +155,7 @@ lite2_interface_calls(struct socket *so, struct tcpcb *tp, char *buf)
 		lockinit(&lk, PINOD, "probe", 0, 0);
 		n += lockmgr(&lk, LK_EXCLUSIVE, NULL, curproc) + lockstatus(&lk);
 	}
+	n += vget((struct vnode *)buf, LK_EXCLUSIVE, curproc) + vn_lock((struct vnode *)buf, LK_SHARED | LK_RETRY, curproc);
 	n += mono_time.tv_sec + (long)min(so->so_snd.sb_cc, 1) - 2;
 	return n;
 }

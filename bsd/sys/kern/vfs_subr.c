@@ -115,7 +115,7 @@ vfreelist_remove(struct vnode *vp)
 }
 
 int
-vget(struct vnode *vp, int lockflag)
+vget(struct vnode *vp, int lockflag, struct proc *p)
 {
 	if (vp->v_flag & VXLOCK) {
 		vp->v_flag |= VXWANT;
@@ -126,7 +126,7 @@ vget(struct vnode *vp, int lockflag)
 		vfreelist_remove(vp);
 	vp->v_usecount++;
 	if (lockflag)
-		VOP_LOCK(vp, lockflag, curproc);
+		VOP_LOCK(vp, lockflag, p);
 	return (0);
 }
 

@@ -257,3 +257,22 @@ vn_stat(struct vnode *vp, struct stat *sb, struct proc *p)
 	sb->st_blocks = (int64_t)(va.va_bytes / DEV_BSIZE);
 	return (0);
 }
+
+/*
+ * Lock a vnode (Lite2's vn_lock): wait out a vnode being reclaimed
+ * (VXLOCK) and fail with ENOENT, unless LK_RETRY asks to lock it anyway
+ * once the reclaim is over (the caller then finds it dead); otherwise
+ * VOP_LOCK's answer.  Unlike Lite2, LK_RETRY does not retry a VOP_LOCK
+ * that failed (with LK_NOWAIT that would spin).
+ */
+int
+vn_lock(struct vnode *vp, int flags, struct proc *p)
+{
+	while (vp->v_flag & VXLOCK) {
+		vp->v_flag |= VXWANT;
+		tsleep(vp, PINOD, "vn_lock", 0);
+		if ((flags & LK_RETRY) == 0)
+			return ENOENT;
+	}
+	return VOP_LOCK(vp, flags & ~LK_RETRY, p);
+}

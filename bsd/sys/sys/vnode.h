@@ -115,8 +115,8 @@ struct vattr {
 #define V_SAVE		0x0001
 #define V_SAVEMETA	0x0002
 
-#define LK_SHARED	0x01
-#define LK_EXCLUSIVE	0x02
+/* vget() and vn_lock() take lockmgr's request types (LK_SHARED, ...). */
+#include <sys/lock.h>
 
 /* Operation descriptors, generated from vnode_if.src. */
 struct vnodeop_desc {
@@ -179,7 +179,7 @@ extern int vttoif_tab[];
 int	bdevvp(dev_t dev, struct vnode **vpp);
 int	getnewvnode(enum vtagtype tag, struct mount *mp, vop_t **vops, struct vnode **vpp);
 void	insmntque(struct vnode *vp, struct mount *mp);
-int	vget(struct vnode *vp, int lockflag);
+int	vget(struct vnode *vp, int lockflag, struct proc *p);
 void	vref(struct vnode *vp);
 void	vput(struct vnode *vp);
 void	vrele(struct vnode *vp);
@@ -194,6 +194,7 @@ int	vaccess(mode_t file_mode, uid_t uid, gid_t gid, mode_t acc_mode, struct ucre
 int	vn_open(struct nameidata *ndp, int fmode, int cmode);
 int	vn_openvp(struct vnode *vp, int fmode, struct ucred *cred, struct proc *p);
 int	vn_close(struct vnode *vp, int flags, struct ucred *cred, struct proc *p);
+int	vn_lock(struct vnode *vp, int flags, struct proc *p);
 int	vn_rdwr(enum uio_rw rw, struct vnode *vp, caddr_t base, int len, off_t offset,
 	    enum uio_seg segflg, int ioflg, struct ucred *cred, int *aresid, struct proc *p);
 int	vn_stat(struct vnode *vp, struct stat *sb, struct proc *p);

@@ -313,7 +313,7 @@ ffs_sync(struct mount *mp, int waitfor, struct ucred *cred, struct proc *p)
 			continue;
 		if (VOP_ISLOCKED(vp))
 			continue;	/* in use right now: the next sync gets it */
-		if (vget(vp, LK_EXCLUSIVE))
+		if (vget(vp, LK_EXCLUSIVE, p))
 			continue;
 		if ((error = VOP_FSYNC(vp, cred, MNT_NOWAIT, p)) != 0)
 			allerror = error;

@@ -43,7 +43,7 @@ ufs_ihashget(dev_t dev, ino_t inum)
 	for (;;) {
 		if ((vp = ufs_ihashlookup(dev, inum)) == NULL)
 			return (NULL);
-		if (vget(vp, LK_EXCLUSIVE) == 0)
+		if (vget(vp, LK_EXCLUSIVE, curproc) == 0)
 			return (vp);
 		/* It was being reclaimed: look again. */
 	}
