@@ -27,6 +27,13 @@ fn run(cmd: &mut Command) -> Output {
     cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
 }
 
+/// The sysroot of the toolchain this workspace uses (links resolved).
+fn active_sysroot() -> PathBuf {
+    let out = run(Command::new("rustc").current_dir(root()).args(["--print", "sysroot"]));
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    sysroot.canonicalize().unwrap_or(sysroot)
+}
+
 /// Replaces each regular file directly in `dir` by a copy of its own.
 fn break_hard_links(dir: &Path) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -43,8 +50,7 @@ fn break_hard_links(dir: &Path) {
 /// The machine's own record of its toolchain's installed pieces, to check
 /// that the test left it alone.
 fn machine_bookkeeping() -> Vec<(PathBuf, Vec<u8>)> {
-    let sysroot = run(Command::new("rustc").current_dir(root()).args(["--print", "sysroot"]));
-    let rustlib = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim()).join("lib/rustlib");
+    let rustlib = active_sysroot().join("lib/rustlib");
     let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&rustlib)
         .unwrap()
         .flatten()
@@ -67,9 +73,7 @@ impl PrivateRustup {
         let out = run(Command::new("rustup").current_dir(root()).args(["show", "active-toolchain"]));
         assert!(out.status.success(), "rustup show active-toolchain: {}", text(&out));
         let toolchain = String::from_utf8_lossy(&out.stdout).split_whitespace().next().expect("a toolchain name").to_string();
-        let sysroot = run(Command::new("rustc").current_dir(root()).args(["--print", "sysroot"]));
-        let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
-        let sysroot = sysroot.canonicalize().unwrap_or(sysroot);
+        let sysroot = active_sysroot();
 
         let home = scratch.join("rustup");
         std::fs::create_dir_all(home.join("toolchains")).unwrap();

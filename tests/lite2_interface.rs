@@ -13,26 +13,25 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The newest file of `dir` whose name starts with `prefix` and ends with `suffix`.
-fn newest(dir: &Path, prefix: &str, suffix: &str) -> Option<PathBuf> {
+/// The most recently modified of `candidates` that exists.
+fn newest(candidates: impl Iterator<Item = PathBuf>) -> Option<PathBuf> {
+    candidates.filter(|p| p.is_file()).max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
+}
+
+/// The entries of `dir` whose names start with `prefix`.
+fn entries(dir: &Path, prefix: &str) -> impl Iterator<Item = PathBuf> {
+    let prefix = prefix.to_string();
     std::fs::read_dir(dir)
-        .ok()?
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()
+        .filter(move |e| e.file_name().to_string_lossy().starts_with(&prefix))
         .map(|e| e.path())
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix) && n.to_string_lossy().ends_with(suffix)))
-        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
 }
 
 /// The newest `lib<name>.a` that a build script of `package` wrote.
 fn archive(profile_dir: &Path, package: &str, name: &str) -> PathBuf {
     let build = profile_dir.join("build");
-    std::fs::read_dir(&build)
-        .unwrap_or_else(|e| panic!("{}: {e}", build.display()))
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("{package}-")))
-        .map(|e| e.path().join("out").join(format!("lib{name}.a")))
-        .filter(|p| p.is_file())
-        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
+    newest(entries(&build, &format!("{package}-")).map(|d| d.join("out").join(format!("lib{name}.a"))))
         .unwrap_or_else(|| panic!("no lib{name}.a under {}", build.display()))
 }
 
@@ -49,7 +48,8 @@ fn lite2_declarations_compile_and_every_symbol_is_defined() {
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
     let vfs = archive(profile_dir, "molt-vfs", "molt_bsd_vfs");
-    let rust_services = newest(&profile_dir.join("deps"), "libmolt_shims-", ".rlib").expect("molt-shims' rlib");
+    let rust_services = newest(entries(&profile_dir.join("deps"), "libmolt_shims-").filter(|p| p.extension().is_some_and(|x| x == "rlib")))
+        .expect("molt-shims' rlib");
     let archives = [
         archive(profile_dir, "molt-shims", "molt_bsd_common"),
         archive(profile_dir, "molt-net", "molt_bsd_net"),

@@ -24,14 +24,14 @@ fn timeval_of(ns: u64) -> bsd::timeval {
 /// holds giant.
 pub fn refresh_clock_vars() {
     let now = timeval_of(clock_realtime_ns());
-    let mono = timeval_of(clock_monotonic_ns());
+    let mono_ns = clock_monotonic_ns();
     // SAFETY: these C globals are written only by the giant holder (the
     // caller); `time` and `mono_time` are volatile in C, so write them
     // with volatile stores.
     unsafe {
-        bsd::ticks = current_tick() as i32;
+        bsd::ticks = (mono_ns / tick_ns()) as i32;
         core::ptr::write_volatile(core::ptr::addr_of_mut!(bsd::time), now);
-        core::ptr::write_volatile(core::ptr::addr_of_mut!(bsd::mono_time), mono);
+        core::ptr::write_volatile(core::ptr::addr_of_mut!(bsd::mono_time), timeval_of(mono_ns));
         if bsd::boottime.tv_sec == 0 {
             bsd::boottime = now;
         }
